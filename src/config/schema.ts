@@ -1,0 +1,138 @@
+/**
+ * The configuration schema: every key JadeVectorDB reads, its environment variable, its JSON schema, its default
+ * and why one would change it. `docs/configuration.md` is generated from this table, and a test fails when a key
+ * is undocumented.
+ */
+import os from 'node:os';
+
+export interface ConfigKeySpec {
+  /** Environment variable that sets the key (always `JADE_` + the key in upper snake case). */
+  readonly env: string;
+  /** JSON schema for the value, after environment strings have been parsed. */
+  readonly schema: Record<string, unknown>;
+  /** Default when neither file nor environment sets it; `undefined` means the key is optional. */
+  readonly default?: unknown;
+  /** One line for the docs: what it does and the trade-off. */
+  readonly doc: string;
+}
+
+const MiB = 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const CONFIG_SPEC = {
+  role: {
+    env: 'JADE_ROLE',
+    schema: { enum: ['all', 'gateway', 'index'] },
+    default: 'all',
+    doc: '`all` runs gateway and index node in one process (the embedded default); `gateway` and `index` split them for a cluster.',
+  },
+  dataDir: {
+    env: 'JADE_DATA_DIR',
+    schema: { type: 'string', minLength: 1 },
+    default: './data',
+    doc: 'Directory for the embedded log, snapshots and live stores. Locked by one process at a time.',
+  },
+  httpHost: {
+    env: 'JADE_HTTP_HOST',
+    schema: { type: 'string', minLength: 1 },
+    default: '127.0.0.1',
+    doc: 'Address the REST API listens on. Use 0.0.0.0 in containers.',
+  },
+  httpPort: {
+    env: 'JADE_HTTP_PORT',
+    schema: { type: 'integer', minimum: 0, maximum: 65535 },
+    default: 8080,
+    doc: 'Port of the REST API (0 picks a free port).',
+  },
+  kafkaBrokers: {
+    env: 'JADE_KAFKA_BROKERS',
+    schema: { type: 'array', items: { type: 'string', pattern: '^[^:\\s]+:[0-9]{1,5}$' }, minItems: 1 },
+    doc: 'Comma-separated `host:port` bootstrap list. Set: the Kafka backbone; unset: the embedded log in `dataDir`.',
+  },
+  kafkaClientId: {
+    env: 'JADE_KAFKA_CLIENT_ID',
+    schema: { type: 'string', minLength: 1 },
+    default: 'jadevectordb',
+    doc: 'Client id sent to the brokers (shows in broker logs and quotas).',
+  },
+  kafkaReplicationFactor: {
+    env: 'JADE_KAFKA_REPLICATION_FACTOR',
+    schema: { type: 'integer', minimum: 1, maximum: 16 },
+    doc: 'Replication factor of topics the program creates. Default: 3 when at least 3 brokers are listed, else 1.',
+  },
+  kafkaMinInsyncReplicas: {
+    env: 'JADE_KAFKA_MIN_INSYNC_REPLICAS',
+    schema: { type: 'integer', minimum: 1, maximum: 16 },
+    doc: 'min.insync.replicas of created topics. Default: 2 with replication factor 3 or more, else 1. Must be below the replication factor to survive a broker loss.',
+  },
+  kafkaConnectTimeoutMs: {
+    env: 'JADE_KAFKA_CONNECT_TIMEOUT_MS',
+    schema: { type: 'integer', minimum: 100 },
+    default: 10_000,
+    doc: 'How long one connection attempt to a broker may take.',
+  },
+  partitions: {
+    env: 'JADE_PARTITIONS',
+    schema: { type: 'integer', minimum: 1, maximum: 1024 },
+    doc: 'Shards (partitions of the vectors topic), fixed when the topic is created. Default: the number of CPU cores. Disagreeing with an existing topic stops start-up.',
+  },
+  topicPrefix: {
+    env: 'JADE_TOPIC_PREFIX',
+    schema: { type: 'string', pattern: '^[a-zA-Z0-9._-]{1,100}$' },
+    default: 'jade',
+    doc: 'Prefix of every topic and consumer group name, so several deployments (or tests) can share brokers.',
+  },
+  deleteRetentionMs: {
+    env: 'JADE_DELETE_RETENTION_MS',
+    schema: { type: 'integer', minimum: 0 },
+    default: 7 * DAY_MS,
+    doc: 'How long tombstones survive compaction. A snapshot older than this is never resumed from (it could miss a delete).',
+  },
+  maxRecordBytes: {
+    env: 'JADE_MAX_RECORD_BYTES',
+    schema: { type: 'integer', minimum: 1024, maximum: 64 * MiB },
+    default: MiB,
+    doc: 'Largest record the program produces; larger writes are refused with 413 before anything is produced. Must not exceed the broker’s message.max.bytes.',
+  },
+  embeddedFsync: {
+    env: 'JADE_EMBEDDED_FSYNC',
+    schema: { type: 'boolean' },
+    default: true,
+    doc: 'Flush the embedded log to disk before acknowledging a write. Turning it off trades durability across power loss for speed.',
+  },
+  logLevel: {
+    env: 'JADE_LOG_LEVEL',
+    schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    default: 'info',
+    doc: 'pino log level.',
+  },
+} as const satisfies Record<string, ConfigKeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_SPEC;
+
+/** The resolved, validated, frozen configuration every component receives. */
+export interface JadeConfig {
+  readonly role: 'all' | 'gateway' | 'index';
+  readonly dataDir: string;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly kafkaBrokers?: readonly string[];
+  readonly kafkaClientId: string;
+  readonly kafkaReplicationFactor: number;
+  readonly kafkaMinInsyncReplicas: number;
+  readonly kafkaConnectTimeoutMs: number;
+  readonly partitions?: number;
+  /** Partitions to use when the program creates the vectors topic (or embedded log) itself. */
+  readonly defaultPartitions: number;
+  readonly topicPrefix: string;
+  readonly deleteRetentionMs: number;
+  readonly maxRecordBytes: number;
+  readonly embeddedFsync: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export type JadeConfigInput = Partial<Record<ConfigKey, unknown>>;
+
+export function defaultPartitionCount(): number {
+  return Math.max(1, os.availableParallelism());
+}

@@ -1,0 +1,105 @@
+/**
+ * The one registry of JadeVectorDB error codes.
+ *
+ * Every failure a user can see carries a stable `JADE_ERR_<AREA>_<WHAT>` code. Clients branch on the code,
+ * never on the message. A code is never reused for a different meaning; `docs/errors.md` documents each one
+ * (a unit test fails when a code here is missing there).
+ */
+
+export interface ErrorDefinition {
+  /** HTTP status the gateway answers with. Internal-only errors use 500. */
+  readonly status: number;
+  /** Message template; `%s` placeholders are filled in order. */
+  readonly message: string;
+  /** Whether the same operation may succeed if retried unchanged (a broker hiccup, a shard catching up). */
+  readonly retriable: boolean;
+}
+
+const def = (status: number, message: string, retriable = false): ErrorDefinition => ({ status, message, retriable });
+
+export const ERROR_CODES = {
+  // Configuration and start-up
+  JADE_ERR_CONFIG_INVALID: def(500, 'invalid configuration: %s'),
+  JADE_ERR_CONFIG_TOPIC_MISMATCH: def(500, 'topic %s does not match the configuration: %s'),
+  JADE_ERR_DATA_DIR_LOCKED: def(500, 'data directory %s is in use by another process (pid %s)'),
+
+  // Record codec (Avro single-object, Confluent wire format)
+  JADE_ERR_CODEC_TRUNCATED: def(400, 'record is truncated: %s'),
+  JADE_ERR_CODEC_BAD_MAGIC: def(400, 'record does not start with a known header: %s'),
+  JADE_ERR_CODEC_UNKNOWN_FINGERPRINT: def(400, 'unknown schema fingerprint %s'),
+  JADE_ERR_CODEC_UNKNOWN_SCHEMA_ID: def(400, 'unknown schema id %s'),
+  JADE_ERR_CODEC_DECODE_FAILED: def(400, 'record body does not decode as %s: %s'),
+  JADE_ERR_CODEC_INVALID_FIELD: def(400, 'record field %s is invalid: %s'),
+  JADE_ERR_CODEC_REGISTRY_UNAVAILABLE: def(503, 'schema registry unavailable: %s', true),
+  JADE_ERR_CODEC_TRAILING_BYTES: def(400, 'record has %s bytes after the end of its %s body'),
+  JADE_ERR_CODEC_SCHEMA_INCOMPATIBLE: def(400, 'writer schema %s cannot be read as a JadeVectorDB record: %s'),
+  JADE_ERR_CODEC_SCHEMA_LOOKUP_REQUIRED: def(503, 'schema id %s must be fetched from the schema registry before decoding', true),
+  JADE_ERR_CODEC_SCHEMAS_UNREADABLE: def(500, 'cannot load the record schemas from %s: %s'),
+
+  // Keys and partitioning
+  JADE_ERR_KEY_INVALID: def(400, 'invalid record key: %s'),
+
+  // Log backbone
+  JADE_ERR_LOG_UNAVAILABLE: def(503, 'the log is unavailable: %s', true),
+  JADE_ERR_LOG_PRODUCE_FAILED: def(503, 'the log did not acknowledge the write: %s', true),
+  JADE_ERR_LOG_RECORD_TOO_LARGE: def(413, 'record of %s bytes exceeds the maximum of %s bytes'),
+  JADE_ERR_LOG_UNKNOWN_TOPIC: def(500, 'topic %s does not exist'),
+  JADE_ERR_LOG_OFFSET_OUT_OF_RANGE: def(400, 'offset %s is out of range for %s'),
+  JADE_ERR_LOG_CLOSED: def(500, '%s is closed'),
+  JADE_ERR_LOG_INVALID_STATE: def(500, 'illegal call in state %s: %s'),
+  JADE_ERR_LOG_CORRUPT: def(500, '%s is corrupt: %s'),
+  JADE_ERR_LOG_NOT_ASSIGNED: def(500, 'partition %s is not assigned to this consumer'),
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Where in the system an error happened: attached for logs and for retry decisions, never shown as a stack trace. */
+export interface ErrorContext {
+  database?: string;
+  topic?: string;
+  partition?: number;
+  offset?: string;
+  [key: string]: unknown;
+}
+
+export interface JadeErrorOptions {
+  cause?: unknown;
+  context?: ErrorContext;
+  /** Overrides the registry's retriable flag when the caller knows better (e.g. a fatal broker error). */
+  retriable?: boolean;
+}
+
+/** The error type every JadeVectorDB module throws for expected failures. */
+export class JadeError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly retriable: boolean;
+  readonly context: ErrorContext;
+
+  constructor(code: ErrorCode, args: readonly unknown[] = [], options: JadeErrorOptions = {}) {
+    const definition = ERROR_CODES[code];
+    super(formatMessage(definition.message, args), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'JadeError';
+    this.code = code;
+    this.statusCode = definition.status;
+    this.retriable = options.retriable ?? definition.retriable;
+    this.context = options.context ?? {};
+  }
+}
+
+/** Builds a JadeError from the registry: `jadeError('JADE_ERR_KEY_INVALID', ['empty id'])`. */
+export function jadeError(code: ErrorCode, args: readonly unknown[] = [], options?: JadeErrorOptions): JadeError {
+  return new JadeError(code, args, options);
+}
+
+export function isJadeError(err: unknown, code?: ErrorCode): err is JadeError {
+  return err instanceof JadeError && (code === undefined || err.code === code);
+}
+
+function formatMessage(template: string, args: readonly unknown[]): string {
+  let i = 0;
+  return template.replace(/%s/g, () => {
+    const value = args[i++];
+    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  });
+}

@@ -1,0 +1,169 @@
+/**
+ * The log backbone: the one interface the rest of JadeVectorDB uses to write and read its topics.
+ * Two implementations keep the same semantics (keys, murmur2 partitioning, offsets, compaction):
+ * `KafkaBackbone` (KafkaJS, production) and `EmbeddedBackbone` (an append-only log in LMDB, for `npm start`).
+ * One contract test suite runs unchanged against both.
+ *
+ * Offsets are JavaScript numbers, converted from Kafka's strings with a safe-integer check (`toOffset`), so they
+ * are never silently rounded: a partition would need 2^53 records before the check could fire.
+ */
+import { jadeError } from '../errors';
+
+/** A record to append. The backbone computes the partition from the key unless `partition` is set. */
+export interface ProduceRecord {
+  /** Kafka record key. Required: every topic of ours is keyed (compaction and partitioning depend on it). */
+  key: Buffer;
+  /** `null` is a tombstone (a delete, under compaction). */
+  value: Buffer | null;
+  headers?: Record<string, Buffer>;
+  /**
+   * Explicit partition, for system records that must go to every partition (database markers, reserved keys).
+   * Everything else is placed by `(murmur2(key) & 0x7fffffff) % P`, as Kafka's default partitioner does.
+   */
+  partition?: number;
+  /** Create time in ms since the epoch. @default Date.now() */
+  timestamp?: number;
+}
+
+/** Where an acknowledged record landed. */
+export interface ProduceAck {
+  partition: number;
+  offset: number;
+}
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer>;
+  timestamp: number;
+}
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  /** Records in offset order, all at or beyond the position the consumer asked for. Never empty. */
+  records: ConsumedRecord[];
+  /** The partition's end offset (high watermark) when the batch was fetched. */
+  highWatermark: number;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** Ignored by the embedded backbone (one copy on local disk). */
+  replicationFactor: number;
+  /** Kafka topic configs, e.g. `cleanup.policy`, `delete.retention.ms`, `retention.ms`, `segment.ms`. */
+  configs: Record<string, string>;
+  /**
+   * Write a topic identity record (a UUID, key `TOPIC_IDENTITY_KEY`, partition 0) when creating the topic.
+   * Consistency tokens name it, so a token from a re-created topic is refused.
+   */
+  withIdentity?: boolean;
+}
+
+export interface TopicInfo {
+  name: string;
+  partitions: number;
+  /** The UUID written at creation, if the topic has one. */
+  identity?: string;
+  configs: Record<string, string>;
+}
+
+export interface ConsumeHandlers {
+  /**
+   * Called when partitions are assigned to this member. Returns the offset to start each one from
+   * (offsets are owned by snapshots, never by group commits). A partition missing from the map starts at 0.
+   */
+  onAssign(partitions: number[]): Promise<Map<number, number>> | Map<number, number>;
+  /** Called before partitions are taken away (rebalance or stop): the moment to snapshot them. */
+  onRevoke(partitions: number[]): Promise<void> | void;
+  /** Called with each batch, one at a time per partition, in offset order. A throw stops the consumer. */
+  onBatch(batch: ConsumedBatch): Promise<void>;
+  /** Called when the consumer fails for good (after retries); the handle is stopped. */
+  onCrash?(error: unknown): void;
+}
+
+export interface ConsumeOptions extends ConsumeHandlers {
+  topic: string;
+  /**
+   * Consumer group. Members of one group share the partitions; each group sees the whole topic.
+   * Use `readerGroup()` for a private reader of every partition.
+   */
+  group: string;
+  /** Identifies this member for sticky assignment (Kafka) and logs. */
+  memberId?: string;
+}
+
+export interface ConsumerHandle {
+  /** Partitions currently assigned to this member. */
+  assignment(): number[];
+  pause(partitions: number[]): void;
+  resume(partitions: number[]): void;
+  /** Moves the position of an assigned partition; the next batch starts there. */
+  seek(partition: number, offset: number): void;
+  /** Leaves the group after `onRevoke` for every assigned partition. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface Backbone {
+  readonly kind: 'kafka' | 'embedded';
+  /**
+   * Creates the topic with exactly this spec, or verifies an existing one: a partition count or a config that
+   * disagrees is a `JADE_ERR_CONFIG_TOPIC_MISMATCH` (the program refuses to go on rather than run on a wrong layout).
+   */
+  ensureTopic(spec: TopicSpec): Promise<TopicInfo>;
+  /** The topic as it exists, or `undefined`. */
+  describeTopic(topic: string): Promise<TopicInfo | undefined>;
+  /**
+   * Appends records and resolves once every one is durable (Kafka: idempotent producer, acks=all; embedded: flushed
+   * to disk). Records of one partition keep their order. Rejects with a retriable error if the log fails; records
+   * acknowledged before the failure are reported in the error's `context.acknowledged`.
+   */
+  produce(topic: string, records: ProduceRecord[]): Promise<ProduceAck[]>;
+  /** The next offset to be written in each partition (the high watermark), indexed by partition. */
+  endOffsets(topic: string): Promise<number[]>;
+  /** The first offset still stored in each partition (retention may have removed earlier ones). */
+  startOffsets(topic: string): Promise<number[]>;
+  consume(options: ConsumeOptions): Promise<ConsumerHandle>;
+  /** Largest record (key + value + headers) the backbone accepts. */
+  readonly maxRecordBytes: number;
+  close(): Promise<void>;
+}
+
+/** Key of the topic identity record: reserved keys start with a NUL byte and can never be user ids. */
+export const TOPIC_IDENTITY_KEY = Buffer.from('\0topic-identity', 'utf8');
+
+/** A consumer group name private to one reader, for topics every process reads whole (catalog, security, cluster). */
+export function readerGroup(prefix: string, purpose: string): string {
+  return `${prefix}-reader-${purpose}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Converts a Kafka offset string to a number, refusing anything that would lose precision. */
+export function toOffset(value: string | number | bigint): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n) || n < -1) {
+    throw jadeError('JADE_ERR_LOG_OFFSET_OUT_OF_RANGE', [String(value), 'a safe integer offset']);
+  }
+  return n;
+}
+
+/** Bytes a record takes against the size limit: Kafka counts key, value and headers plus a small overhead. */
+export function recordSize(record: ProduceRecord): number {
+  let size = 70 + record.key.length + (record.value?.length ?? 0);
+  for (const [name, value] of Object.entries(record.headers ?? {})) size += Buffer.byteLength(name) + value.length + 10;
+  return size;
+}
+
+/** Compares a spec with what exists; returns the differences as text (empty when they agree). */
+export function topicDifferences(spec: TopicSpec, existing: TopicInfo): string[] {
+  const diffs: string[] = [];
+  if (existing.partitions !== spec.partitions) diffs.push(`partitions is ${existing.partitions}, expected ${spec.partitions}`);
+  for (const [name, value] of Object.entries(spec.configs)) {
+    const actual = existing.configs[name];
+    if (actual !== undefined && actual !== value) diffs.push(`${name} is ${actual}, expected ${value}`);
+  }
+  return diffs;
+}
