@@ -33,6 +33,7 @@ import {
 } from './backbone';
 import { DirectoryLock } from './directory-lock';
 import { partitionForKey } from './murmur2';
+import { assignSticky } from './sticky-assignment';
 import { decodeFrame, encodeFrame } from './record-frame';
 
 export interface EmbeddedBackboneOptions {
@@ -424,28 +425,13 @@ class EmbeddedGroup {
     await this.rebalance();
   }
 
-  /** Keeps every member's partitions where it can; moves only what is needed to even out the counts. */
   private rebalance(): Promise<void> {
     this.rebalancing = this.rebalancing.then(async () => {
-      const partitions = this.topic.info.partitions;
       const members = this.members;
       if (members.length === 0) return;
-      const target = new Map<EmbeddedMember, number[]>(members.map((m) => [m, [...m.assignment()]]));
-      const owned = new Set([...target.values()].flat());
-      const free = Array.from({ length: partitions }, (_, p) => p).filter((p) => !owned.has(p));
-      // Members holding the most keep the larger quotas, so as few partitions as possible move.
-      const base = Math.floor(partitions / members.length);
-      const byHoldings = [...members].sort((a, b) => target.get(b)!.length - target.get(a)!.length);
-      const quota = new Map(byHoldings.map((m, i) => [m, base + (i < partitions % members.length ? 1 : 0)]));
-      for (const m of members) {
-        const list = target.get(m)!;
-        while (list.length > quota.get(m)!) free.push(list.pop()!);
-      }
-      free.sort((a, b) => a - b);
-      for (const m of members) {
-        const list = target.get(m)!;
-        while (list.length < quota.get(m)! && free.length > 0) list.push(free.shift()!);
-      }
+      const ids = new Map(members.map((m, i) => [m, String(i).padStart(6, '0')]));
+      const plan = assignSticky(this.topic.info.partitions, members.map((m) => ({ id: ids.get(m)!, owned: m.assignment() })));
+      const target = new Map(members.map((m) => [m, plan.get(ids.get(m)!)!]));
       for (const m of members) {
         const current = new Set(m.assignment());
         const next = new Set(target.get(m));
