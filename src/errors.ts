@@ -49,6 +49,41 @@ export const ERROR_CODES = {
   JADE_ERR_LOG_INVALID_STATE: def(500, 'illegal call in state %s: %s'),
   JADE_ERR_LOG_CORRUPT: def(500, '%s is corrupt: %s'),
   JADE_ERR_LOG_NOT_ASSIGNED: def(500, 'partition %s is not assigned to this consumer'),
+
+  // Shard
+  JADE_ERR_INDEX_PARAMS_INVALID: def(400, 'invalid vector index parameters: %s'),
+  JADE_ERR_INDEX_DIMENSION_MISMATCH: def(400, 'vector has %s dimensions, the index expects %s'),
+  JADE_ERR_INDEX_VECTOR_INVALID: def(400, 'vector is invalid: %s'),
+  JADE_ERR_INDEX_SEARCH_INVALID: def(400, 'invalid search: %s'),
+  JADE_ERR_INDEX_LABEL_INVALID: def(500, 'vector index label %s is invalid: %s'),
+  JADE_ERR_INDEX_CLOSED: def(500, 'vector index is closed'),
+  JADE_ERR_INDEX_BUSY: def(503, 'vector index is busy: %s', true),
+  JADE_ERR_INDEX_NATIVE_FAILED: def(500, 'hnswlib failed to %s: %s'),
+  JADE_ERR_INDEX_WRITE_FAILED: def(500, 'cannot write vector index to %s: %s', true),
+  JADE_ERR_INDEX_LOAD_FAILED: def(500, 'cannot load vector index from %s: %s'),
+  JADE_ERR_FILTER_INVALID: def(400, 'invalid filter: %s'),
+  // Shard state: applying the log (these reasons also label dead-lettered records)
+  JADE_ERR_SHARD_CLOSED: def(500, '%s is closed'),
+  JADE_ERR_SHARD_WRONG_PARTITION: def(400, 'record key %s belongs in partition %s, not %s'),
+  JADE_ERR_SHARD_DATABASE_NOT_LIVE: def(400, 'database %s is not live at this point of the log'),
+  JADE_ERR_SHARD_KEY_MISMATCH: def(400, 'record value names %s but its key is %s'),
+  JADE_ERR_SHARD_DIMENSION_MISMATCH: def(400, 'vector has %s values but database %s has dimension %s'),
+  JADE_ERR_SHARD_NON_FINITE: def(400, 'vector value at index %s is not a finite float32'),
+  JADE_ERR_SHARD_ZERO_VECTOR: def(400, 'a zero vector has no direction: database %s uses cosine'),
+  JADE_ERR_SHARD_UNEXPECTED_RECORD: def(400, 'a %s record does not belong on the vectors topic'),
+  JADE_ERR_SHARD_DATABASE_NOT_HELD: def(404, 'this shard holds no live database %s', true),
+  JADE_ERR_SHARD_CATALOG_BEHIND: def(503, 'the catalog has not reached offset %s yet', true),
+  JADE_ERR_SHARD_SNAPSHOT_INVALID: def(500, 'snapshot %s is unusable: %s'),
+
+  // HTTP requests
+  JADE_ERR_REQUEST_INVALID: def(400, 'invalid request: %s'),
+  JADE_ERR_REQUEST_TOO_LARGE: def(413, 'request body is larger than %s bytes'),
+  JADE_ERR_ROUTE_NOT_FOUND: def(404, 'no route %s %s'),
+  JADE_ERR_AUTH_REQUIRED: def(401, '%s'),
+  JADE_ERR_INTERNAL: def(500, 'internal error (request id %s)'),
+
+  // Consistency
+  JADE_ERR_CONSISTENCY_TIMEOUT: def(504, 'partition %s did not reach offset %s within %s ms', true),
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -100,6 +100,56 @@ export const CONFIG_SPEC = {
     default: true,
     doc: 'Flush the embedded log to disk before acknowledging a write. Turning it off trades durability across power loss for speed.',
   },
+  nodeId: {
+    env: 'JADE_NODE_ID',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    doc: 'Identity of this index node in its consumer group and heartbeats. Default: the host name and data directory, hashed.',
+  },
+  replicaGroup: {
+    env: 'JADE_REPLICA_GROUP',
+    schema: { type: 'integer', minimum: 0, maximum: 63 },
+    default: 0,
+    doc: 'Replica group of this index node: group g is consumer group `<prefix>-index-<g>`, and each group holds a full copy of every shard. Group 0 also writes dead letters and erasures.',
+  },
+  internalHost: {
+    env: 'JADE_INTERNAL_HOST',
+    schema: { type: 'string', minLength: 1 },
+    default: '127.0.0.1',
+    doc: 'Address of the internal interface on which an index node serves shard reads to gateways.',
+  },
+  internalPort: {
+    env: 'JADE_INTERNAL_PORT',
+    schema: { type: 'integer', minimum: 0, maximum: 65535 },
+    default: 8081,
+    doc: 'Port of the internal interface (role `index`; 0 picks a free port).',
+  },
+  advertisedUrl: {
+    env: 'JADE_ADVERTISED_URL',
+    schema: { type: 'string', pattern: '^https?://' },
+    doc: 'URL gateways use to reach this index node, published in its heartbeats. Default: http://<internalHost>:<internalPort>.',
+  },
+  clusterSecret: {
+    env: 'JADE_CLUSTER_SECRET',
+    schema: { type: 'string', minLength: 32 },
+    doc: 'Shared secret (at least 32 characters) that gateways present to index nodes. Required for roles `gateway` and `index`.',
+  },
+  shardThreads: {
+    env: 'JADE_SHARD_THREADS',
+    schema: { type: 'integer', minimum: 0, maximum: 256 },
+    doc: 'Worker threads that hold shards (HNSW inserts and searches run there, off the event loop). Default: the number of cores; 0 runs shards on the main thread.',
+  },
+  snapshotEveryRecords: {
+    env: 'JADE_SNAPSHOT_EVERY_RECORDS',
+    schema: { type: 'integer', minimum: 1 },
+    default: 50_000,
+    doc: 'Snapshot a shard after this many applied records: more often means shorter replays after a crash, at the cost of disk writes.',
+  },
+  snapshotEveryMs: {
+    env: 'JADE_SNAPSHOT_EVERY_MS',
+    schema: { type: 'integer', minimum: 100 },
+    default: 60_000,
+    doc: 'Snapshot a shard that changed at least this long ago.',
+  },
   logLevel: {
     env: 'JADE_LOG_LEVEL',
     schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -128,6 +178,15 @@ export interface JadeConfig {
   readonly deleteRetentionMs: number;
   readonly maxRecordBytes: number;
   readonly embeddedFsync: boolean;
+  readonly nodeId?: string;
+  readonly replicaGroup: number;
+  readonly internalHost: string;
+  readonly internalPort: number;
+  readonly advertisedUrl?: string;
+  readonly clusterSecret?: string;
+  readonly shardThreads?: number;
+  readonly snapshotEveryRecords: number;
+  readonly snapshotEveryMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

@@ -1,0 +1,55 @@
+/**
+ * One error shape for every HTTP reply: `{ statusCode, code, error, message }`. JadeErrors keep their code;
+ * Fastify's own errors (validation, body size, bad JSON) map to stable codes; anything else is a 500 whose
+ * message names only the request id: no stack traces or internal paths ever leave the process.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isJadeError, jadeError, type JadeError } from '../errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  error: string;
+  message: string;
+}
+
+export function errorBody(err: JadeError): ErrorBody {
+  return { statusCode: err.statusCode, code: err.code, error: STATUS_CODES[err.statusCode] ?? 'Error', message: err.message };
+}
+
+/** Turns whatever was thrown into the JadeError the client sees. */
+export function toJadeError(err: unknown, requestId: string): JadeError {
+  if (isJadeError(err)) return err;
+  const fastifyError = err as Partial<FastifyError>;
+  if (fastifyError.validation !== undefined) {
+    return jadeError('JADE_ERR_REQUEST_INVALID', [fastifyError.message ?? 'the request does not match its schema']);
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return jadeError('JADE_ERR_REQUEST_TOO_LARGE', [fastifyError.message?.match(/\d+/)?.[0] ?? 'the limit']);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return jadeError('JADE_ERR_REQUEST_INVALID', [fastifyError.message ?? 'unreadable body']);
+    default:
+      if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+        return jadeError('JADE_ERR_REQUEST_INVALID', [fastifyError.message ?? 'bad request']);
+      }
+      return jadeError('JADE_ERR_INTERNAL', [requestId], { cause: err });
+  }
+}
+
+/** Installs the error and not-found handlers on a Fastify instance. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const jade = toJadeError(err, request.id);
+    if (jade.statusCode >= 500) request.log.error({ err }, 'request failed');
+    void reply.status(jade.statusCode).send(errorBody(jade));
+  });
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const jade = jadeError('JADE_ERR_ROUTE_NOT_FOUND', [request.method, request.url.split('?')[0]]);
+    void reply.status(404).send(errorBody(jade));
+  });
+}

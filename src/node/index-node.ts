@@ -1,0 +1,102 @@
+/**
+ * An index node: reads the catalog, owns partitions of the vectors topic as a member of its replica group's
+ * consumer group, builds their shards (in worker threads), and serves shard reads on its internal interface.
+ */
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { CatalogReader } from '../catalog/catalog-reader';
+import type { JadeConfig } from '../config/schema';
+import { jadeError } from '../errors';
+import type { Backbone, TopicInfo } from '../log/backbone';
+import type { RecordCodec } from '../log/codec';
+import type { TopicNames } from '../log/topics';
+import type { Logger } from '../logger';
+import { buildInternalApi } from './internal-api';
+import { ShardHost } from './shard-host';
+import { LocalShardReads, type ShardReads } from './shard-reads';
+import { InProcessShardRuntime, type ShardRuntime } from './shard-runtime';
+import { WorkerShardRuntime } from './worker-runtime';
+
+export interface IndexNodeOptions {
+  config: JadeConfig;
+  backbone: Backbone;
+  codec: RecordCodec;
+  topics: { names: TopicNames; vectors: TopicInfo };
+  logger: Logger;
+  /** Serve the internal interface (role `index`); role `all` reads in-process instead. */
+  serveInternalApi: boolean;
+  /** Where the catalog comes from; a gateway in the same process shares its reader. */
+  catalog?: CatalogReader;
+  encryptionKey?: Buffer;
+}
+
+/** A stable default node id: the same host and data directory give the same id across restarts. */
+export function defaultNodeId(dataDir: string): string {
+  const hash = createHash('sha256').update(`${os.hostname()}:${path.resolve(dataDir)}`).digest('hex').slice(0, 12);
+  return `${os.hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${hash}`;
+}
+
+export class IndexNode {
+  private api: FastifyInstance | undefined;
+  /** Address of the internal interface once listening. */
+  internalUrl: string | undefined;
+
+  private constructor(
+    readonly nodeId: string,
+    readonly host: ShardHost,
+    readonly reads: ShardReads,
+    private readonly runtime: ShardRuntime,
+    readonly catalog: CatalogReader,
+    private readonly ownsCatalog: boolean,
+  ) {}
+
+  static async start(options: IndexNodeOptions): Promise<IndexNode> {
+    const { config } = options;
+    const nodeId = config.nodeId ?? defaultNodeId(config.dataDir);
+    const logger = options.logger.child({ node: nodeId });
+    const catalog =
+      options.catalog ??
+      new CatalogReader({ backbone: options.backbone, codec: options.codec, topic: options.topics.names.databases, groupPrefix: config.topicPrefix, logger });
+    if (options.catalog === undefined) await catalog.start();
+    const threads = config.shardThreads ?? os.availableParallelism();
+    const runtime: ShardRuntime = threads === 0 ? new InProcessShardRuntime() : new WorkerShardRuntime({ threads });
+    const host = new ShardHost({
+      backbone: options.backbone,
+      codec: options.codec,
+      catalog,
+      runtime,
+      topics: options.topics.names,
+      vectors: options.topics.vectors,
+      topicPrefix: config.topicPrefix,
+      dataDir: config.dataDir,
+      nodeId,
+      replicaGroup: config.replicaGroup,
+      snapshotEveryRecords: config.snapshotEveryRecords,
+      snapshotEveryMs: config.snapshotEveryMs,
+      logger,
+      ...(options.encryptionKey === undefined ? {} : { encryptionKey: options.encryptionKey }),
+    });
+    const node = new IndexNode(nodeId, host, new LocalShardReads(host, runtime), runtime, catalog, options.catalog === undefined);
+    await host.start();
+    if (options.serveInternalApi) {
+      if (config.clusterSecret === undefined) {
+        throw jadeError('JADE_ERR_CONFIG_INVALID', ['clusterSecret (JADE_CLUSTER_SECRET) is required for role index']);
+      }
+      node.api = buildInternalApi({ host, reads: node.reads, clusterSecret: config.clusterSecret, nodeId, replicaGroup: config.replicaGroup, logger });
+      const address = await node.api.listen({ host: config.internalHost, port: config.internalPort });
+      node.internalUrl = config.advertisedUrl ?? address;
+      logger.info({ url: node.internalUrl }, 'internal interface listening');
+    }
+    return node;
+  }
+
+  /** Graceful stop: no more reads, snapshot and leave the group, stop the workers. */
+  async stop(): Promise<void> {
+    await this.api?.close();
+    await this.host.stop();
+    await this.runtime.shutdown();
+    if (this.ownsCatalog) await this.catalog.stop();
+  }
+}

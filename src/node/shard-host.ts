@@ -1,0 +1,404 @@
+/**
+ * The index node's shard host: a member of the consumer group `<prefix>-index-<g>` on the vectors topic.
+ *
+ * For every partition it is assigned it recovers the shard (newest usable snapshot, else empty), replays the log
+ * from there, and reports ready once it has caught up the first time. It applies batches in order, sends
+ * rejected records to the dead-letter topic (replica group 0 only), erases dropped databases (group 0 only),
+ * and snapshots every N records or T ms, on revocation and on shutdown.
+ */
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { CatalogReader } from '../catalog/catalog-reader';
+import { jadeError } from '../errors';
+import type { Backbone, ConsumedBatch, ConsumerHandle, ProduceRecord, TopicInfo } from '../log/backbone';
+import type { RecordCodec } from '../log/codec';
+import { deadLetterKey, isReservedKey, markerKey, vectorKey } from '../log/records';
+import { indexGroup, type TopicNames } from '../log/topics';
+import { silentLogger, type Logger } from '../logger';
+import { ERASURE_HEADER, type DeadLetter } from '../shard/shard';
+import { SnapshotStore } from '../shard/snapshot';
+import type { ShardRuntime } from './shard-runtime';
+
+export interface ShardHostOptions {
+  backbone: Backbone;
+  codec: RecordCodec;
+  catalog: CatalogReader;
+  runtime: ShardRuntime;
+  topics: TopicNames;
+  /** The vectors topic as it exists (P, identity, delete.retention.ms). */
+  vectors: TopicInfo;
+  topicPrefix: string;
+  dataDir: string;
+  nodeId: string;
+  replicaGroup: number;
+  /** Snapshot after this many applied records. @default 50000 */
+  snapshotEveryRecords?: number;
+  /** Snapshot after this long with changes. @default 60000 */
+  snapshotEveryMs?: number;
+  encryptionKey?: Buffer;
+  logger?: Logger;
+}
+
+/** What the host knows of one owned partition. */
+export interface PartitionStatus {
+  partition: number;
+  nextOffset: number;
+  /** End offset last seen (batch high watermark or a poll). */
+  endOffset: number;
+  lag: number;
+  /** Caught up at least once since assignment. */
+  ready: boolean;
+  lastSnapshotOffset: number | undefined;
+  lastSnapshotAtMs: number | undefined;
+  lastSnapshotDurationMs: number | undefined;
+  deadLetters: number;
+}
+
+interface OwnedPartition extends PartitionStatus {
+  snapshots: SnapshotStore;
+  /** The end offset at assignment: ready once applied past it. */
+  readyAt: number;
+  appliedSinceSnapshot: number;
+  changedAtMs: number | undefined;
+  caughtUpAtMs: number;
+  erasing: Set<number>;
+  /** Serialises batches, snapshots and revocation of this partition. */
+  work: Promise<void>;
+}
+
+export class ShardHost {
+  private readonly owned = new Map<number, OwnedPartition>();
+  private readonly events = new EventEmitter();
+  private readonly logger: Logger;
+  private consumer: ConsumerHandle | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private catalogUnsubscribe: (() => void) | undefined;
+  private catalogForwarded = 0;
+  private catalogForwarding: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ShardHostOptions) {
+    this.logger = (options.logger ?? silentLogger).child({ component: 'index-node', node: options.nodeId, group: options.replicaGroup });
+    this.events.setMaxListeners(0);
+  }
+
+  get partitionCount(): number {
+    return this.options.vectors.partitions;
+  }
+
+  async start(): Promise<void> {
+    await this.options.catalog.catchUp();
+    await this.forwardCatalog();
+    this.catalogUnsubscribe = this.options.catalog.onChange(() => void this.forwardCatalog());
+    this.consumer = await this.options.backbone.consume({
+      topic: this.options.topics.vectors,
+      group: indexGroup(this.options.topicPrefix, this.options.replicaGroup),
+      memberId: this.options.nodeId,
+      onAssign: (partitions) => this.assign(partitions),
+      onRevoke: (partitions) => this.revoke(partitions),
+      onBatch: (batch) => this.onBatch(batch),
+      onCrash: (err) => this.logger.error({ err }, 'vectors consumer failed'),
+    });
+    this.poller = setInterval(() => void this.pollEnds(), 1_000);
+    this.poller.unref();
+  }
+
+  /** Status of every owned partition. */
+  status(): PartitionStatus[] {
+    return [...this.owned.values()]
+      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters }) => ({
+        partition,
+        nextOffset,
+        endOffset,
+        lag,
+        ready,
+        lastSnapshotOffset,
+        lastSnapshotAtMs,
+        lastSnapshotDurationMs,
+        deadLetters,
+      }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  /** True once every owned partition has caught up once (and something is owned). */
+  ready(): boolean {
+    return this.owned.size > 0 && [...this.owned.values()].every((p) => p.ready);
+  }
+
+  owns(partition: number): boolean {
+    return this.owned.has(partition);
+  }
+
+  /** Resolves when `partition` has applied every offset below `offset`; rejects after `timeoutMs`. */
+  waitForOffset(partition: number, offset: number, timeoutMs: number): Promise<void> {
+    const owned = this.owned.get(partition);
+    if (owned === undefined) return Promise.reject(jadeError('JADE_ERR_LOG_NOT_ASSIGNED', [partition]));
+    if (owned.nextOffset >= offset) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.events.off('applied', check);
+        reject(jadeError('JADE_ERR_CONSISTENCY_TIMEOUT', [partition, offset, timeoutMs]));
+      }, timeoutMs);
+      const check = (p: number, next: number): void => {
+        if (p !== partition || next < offset) return;
+        clearTimeout(timer);
+        this.events.off('applied', check);
+        resolve();
+      };
+      this.events.on('applied', check);
+    });
+  }
+
+  /** Stops consuming: snapshots every owned partition and leaves the group. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.poller !== undefined) clearInterval(this.poller);
+    this.catalogUnsubscribe?.();
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  private forwardCatalog(): Promise<void> {
+    this.catalogForwarding = this.catalogForwarding.then(async () => {
+      const state = this.options.catalog.state;
+      const target = state.nextOffset;
+      if (target <= this.catalogForwarded) return;
+      // Workers keep their own copy: replay the reader's incarnations and events they have not seen.
+      for (const event of this.options.catalog.eventsFrom(this.catalogForwarded)) {
+        await this.options.runtime.applyCatalog(event.offset, event.record);
+      }
+      await this.options.runtime.applyCatalog(target - 1, null);
+      this.catalogForwarded = target;
+    });
+    return this.catalogForwarding;
+  }
+
+  private async assign(partitions: number[]): Promise<Map<number, number>> {
+    await this.options.catalog.catchUp();
+    await this.forwardCatalog();
+    const ends = await this.options.backbone.endOffsets(this.options.topics.vectors);
+    const starts = new Map<number, number>();
+    for (const partition of partitions) {
+      const snapshots = new SnapshotStore(path.join(this.options.dataDir, 'snapshots', `p${partition}`), partition, this.logger);
+      const maxAgeMs = Number(this.options.vectors.configs['delete.retention.ms'] ?? String(24 * 3600 * 1000));
+      const usable = await snapshots.newestUsable({ topicIdentity: this.options.vectors.identity ?? '', maxAgeMs });
+      const started = Date.now();
+      let nextOffset: number;
+      try {
+        ({ nextOffset } = await this.options.runtime.open({
+          partition,
+          partitionCount: this.partitionCount,
+          dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
+          ...(usable === undefined ? {} : { snapshot: { storeFile: usable.storeFile, indexFiles: [...usable.indexFiles] } }),
+          ...(this.options.encryptionKey === undefined ? {} : { encryptionKey: this.options.encryptionKey }),
+        }));
+      } catch (err) {
+        if (usable === undefined) throw err;
+        // A snapshot that verifies but will not load (another layout or version): replay from the start instead.
+        this.logger.warn({ err, partition, snapshot: usable.dir }, 'snapshot failed to load; replaying the partition from offset 0');
+        snapshots.removeAll();
+        ({ nextOffset } = await this.options.runtime.open({
+          partition,
+          partitionCount: this.partitionCount,
+          dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
+          ...(this.options.encryptionKey === undefined ? {} : { encryptionKey: this.options.encryptionKey }),
+        }));
+      }
+      if (usable === undefined) snapshots.removeAll();
+      const end = ends[partition] ?? 0;
+      const owned: OwnedPartition = {
+        partition,
+        nextOffset,
+        endOffset: end,
+        lag: Math.max(0, end - nextOffset),
+        ready: nextOffset >= end,
+        lastSnapshotOffset: usable?.manifest.nextOffset,
+        lastSnapshotAtMs: usable?.manifest.createdAtMs,
+        lastSnapshotDurationMs: undefined,
+        deadLetters: 0,
+        snapshots,
+        readyAt: end,
+        appliedSinceSnapshot: 0,
+        changedAtMs: undefined,
+        caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
+        erasing: new Set(),
+        work: Promise.resolve(),
+      };
+      if (owned.ready) owned.caughtUpAtMs = Date.now();
+      this.owned.set(partition, owned);
+      starts.set(partition, nextOffset);
+      this.logger.info(
+        { partition, from: usable === undefined ? 'offset 0' : `snapshot at ${nextOffset}`, end, openMs: Date.now() - started },
+        'partition assigned',
+      );
+      this.events.emit('applied', partition, nextOffset);
+    }
+    return starts;
+  }
+
+  private async revoke(partitions: number[]): Promise<void> {
+    for (const partition of partitions) {
+      const owned = this.owned.get(partition);
+      if (owned === undefined) continue;
+      await this.serialise(owned, async () => {
+        if (owned.appliedSinceSnapshot > 0 || owned.changedAtMs !== undefined) await this.snapshot(owned);
+        await this.options.runtime.close(partition);
+      });
+      this.owned.delete(partition);
+      this.logger.info({ partition, nextOffset: owned.nextOffset }, 'partition revoked');
+    }
+  }
+
+  private onBatch(batch: ConsumedBatch): Promise<void> {
+    const owned = this.owned.get(batch.partition);
+    if (owned === undefined) return Promise.resolve();
+    return this.serialise(owned, () => this.applyBatch(owned, batch));
+  }
+
+  private serialise(owned: OwnedPartition, work: () => Promise<void>): Promise<void> {
+    const run = owned.work.then(work);
+    owned.work = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyBatch(owned: OwnedPartition, batch: ConsumedBatch): Promise<void> {
+    let records = batch.records.filter((r) => r.offset >= owned.nextOffset);
+    if (records.length === 0) return;
+    const hasMarkers = records.some((r) => r.key !== null && isReservedKey(r.key));
+    let catalogComplete = false;
+    if (hasMarkers) {
+      await this.options.catalog.catchUp();
+      await this.forwardCatalog();
+      catalogComplete = true;
+    }
+    let lifecycleChanged = false;
+    while (records.length > 0) {
+      const result = await this.options.runtime.apply(owned.partition, records, { catalogComplete });
+      if (result.deadLetters.length > 0) await this.deadLetter(owned, result.deadLetters);
+      lifecycleChanged ||= result.lifecycleChanged;
+      const appliedUpTo = result.consumed > 0 ? records[result.consumed - 1]!.offset + 1 : owned.nextOffset;
+      this.advance(owned, appliedUpTo, batch.highWatermark, result.consumed);
+      records = records.slice(result.consumed);
+      if (result.waitForCatalogOffset !== undefined) {
+        await this.options.catalog.catchUp();
+        await this.forwardCatalog();
+        catalogComplete = true;
+      }
+    }
+    if (lifecycleChanged) {
+      // No copy of a dropped database may outlive its erasure: snapshot now and remove the older ones.
+      await this.snapshot(owned);
+    }
+    if (owned.nextOffset >= owned.endOffset && this.options.replicaGroup === 0) await this.erase(owned);
+    if (this.snapshotDue(owned)) await this.snapshot(owned);
+  }
+
+  private advance(owned: OwnedPartition, nextOffset: number, highWatermark: number, applied: number): void {
+    owned.nextOffset = Math.max(owned.nextOffset, nextOffset);
+    owned.endOffset = Math.max(owned.endOffset, highWatermark);
+    owned.lag = Math.max(0, owned.endOffset - owned.nextOffset);
+    owned.appliedSinceSnapshot += applied;
+    if (applied > 0) owned.changedAtMs ??= Date.now();
+    if (owned.nextOffset >= owned.endOffset) owned.caughtUpAtMs = Date.now();
+    if (!owned.ready && owned.nextOffset >= owned.readyAt) {
+      owned.ready = true;
+      this.logger.info({ partition: owned.partition, nextOffset: owned.nextOffset }, 'partition caught up: ready');
+    }
+    this.events.emit('applied', owned.partition, owned.nextOffset);
+  }
+
+  private async deadLetter(owned: OwnedPartition, letters: DeadLetter[]): Promise<void> {
+    owned.deadLetters += letters.length;
+    // Replicas build the same state from the same log; only group 0 reports, so each bad record is reported once.
+    if (this.options.replicaGroup !== 0) return;
+    const records: ProduceRecord[] = letters.map((letter) => ({
+      key: Buffer.from(deadLetterKey(owned.partition, letter.offset)),
+      value: this.options.codec.encode({
+        type: 'dead-letter',
+        sourceTopic: this.options.topics.vectors,
+        sourcePartition: owned.partition,
+        sourceOffset: letter.offset,
+        reasonCode: letter.reasonCode,
+        reason: letter.reason,
+        key: letter.key,
+        value: letter.value,
+        timestampMs: Date.now(),
+        nodeId: this.options.nodeId,
+      }),
+    }));
+    await this.options.backbone.produce(this.options.topics.deadLetters, records);
+    this.logger.warn({ partition: owned.partition, count: letters.length, reasons: [...new Set(letters.map((l) => l.reasonCode))] }, 'records dead-lettered');
+  }
+
+  /** Tombstones every id of each dropped incarnation in this partition, then writes its `erased` marker (group 0). */
+  private async erase(owned: OwnedPartition): Promise<void> {
+    const pending = await this.options.runtime.pendingErasures(owned.partition);
+    for (const erasure of pending) {
+      if (owned.erasing.has(erasure.incarnation)) continue;
+      owned.erasing.add(erasure.incarnation);
+      const header = { [ERASURE_HEADER]: Buffer.from(String(erasure.incarnation)) };
+      const tombstones: ProduceRecord[] = erasure.ids.map((id) => ({ key: Buffer.from(vectorKey(erasure.name, id)), value: null, headers: header }));
+      for (let i = 0; i < tombstones.length; i += 1000) {
+        await this.options.backbone.produce(this.options.topics.vectors, tombstones.slice(i, i + 1000));
+      }
+      const known = this.options.catalog.state.incarnation(erasure.incarnation);
+      await this.options.backbone.produce(this.options.topics.vectors, [
+        {
+          key: Buffer.from(markerKey(erasure.name, erasure.incarnation, 'erased')),
+          value: this.options.codec.encode({
+            type: 'database-marker',
+            kind: 'erased',
+            database: erasure.name,
+            incarnation: erasure.incarnation,
+            definition: known?.definition ?? null,
+          }),
+          partition: owned.partition,
+        },
+      ]);
+      this.logger.info({ partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, ids: erasure.ids.length }, 'erasure written');
+    }
+  }
+
+  private snapshotDue(owned: OwnedPartition): boolean {
+    if (owned.appliedSinceSnapshot >= (this.options.snapshotEveryRecords ?? 50_000)) return true;
+    return owned.changedAtMs !== undefined && Date.now() - owned.changedAtMs >= (this.options.snapshotEveryMs ?? 60_000);
+  }
+
+  private async snapshot(owned: OwnedPartition): Promise<void> {
+    const started = Date.now();
+    try {
+      const manifest = await owned.snapshots.write(
+        { catalogOffset: this.options.catalog.state.nextOffset, topicIdentity: this.options.vectors.identity ?? '', caughtUpAtMs: owned.caughtUpAtMs },
+        (storeFile, indexDir) => this.options.runtime.snapshotParts(owned.partition, storeFile, indexDir),
+      );
+      // Prune only once the new one reads back whole.
+      await owned.snapshots.verify(path.join(owned.snapshots.dir, `${String(manifest.nextOffset).padStart(16, '0')}-${manifest.createdAtMs}`));
+      owned.snapshots.prune(1);
+      owned.lastSnapshotOffset = manifest.nextOffset;
+      owned.lastSnapshotAtMs = manifest.createdAtMs;
+      owned.lastSnapshotDurationMs = Date.now() - started;
+      owned.appliedSinceSnapshot = 0;
+      owned.changedAtMs = undefined;
+    } catch (err) {
+      this.logger.error({ err, partition: owned.partition }, 'snapshot failed; will retry');
+    }
+  }
+
+  /** Keeps lag current for partitions that receive nothing, and takes time-based snapshots when idle. */
+  private async pollEnds(): Promise<void> {
+    if (this.stopping || this.owned.size === 0) return;
+    try {
+      const ends = await this.options.backbone.endOffsets(this.options.topics.vectors);
+      for (const owned of this.owned.values()) {
+        const end = ends[owned.partition] ?? 0;
+        owned.endOffset = Math.max(owned.endOffset, end);
+        owned.lag = Math.max(0, owned.endOffset - owned.nextOffset);
+        if (owned.lag === 0) owned.caughtUpAtMs = Date.now();
+        if (this.snapshotDue(owned)) void this.serialise(owned, () => this.snapshot(owned));
+      }
+    } catch (err) {
+      this.logger.debug({ err }, 'end offset poll failed');
+    }
+  }
+}

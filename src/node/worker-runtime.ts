@@ -1,0 +1,145 @@
+/**
+ * Shards spread over worker threads (partition p lives in worker p mod N), so HNSW inserts and searches use every
+ * core and never block the main thread's event loop. Catalog records are broadcast to every worker.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { JadeError, type ErrorCode } from '../errors';
+import type { ConsumedRecord } from '../log/backbone';
+import type { RecordCodecOptions } from '../log/codec';
+import type { DatabaseEventRecord } from '../log/records';
+import type { ApplyResult, PendingErasure, SearchHit, ShardVector } from '../shard/shard';
+import type { OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
+
+interface WorkerError {
+  code?: ErrorCode;
+  message: string;
+  retriable?: boolean;
+  context?: Record<string, unknown>;
+  stack?: string;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+class ShardThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private exitError: Error | undefined;
+
+  constructor(codecOptions: RecordCodecOptions) {
+    // From sources (tests, tsx) the worker is TypeScript and needs tsx's loader; from dist it is plain JavaScript.
+    const extension = path.extname(__filename);
+    this.worker = new Worker(path.join(__dirname, `shard-worker${extension}`), {
+      workerData: { codecOptions },
+      ...(extension === '.ts' ? { execArgv: ['--import', 'tsx'] } : {}),
+    });
+    this.worker.on('message', (message: { id: number; result?: unknown; error?: WorkerError }) => {
+      const call = this.pending.get(message.id);
+      if (call === undefined) return;
+      this.pending.delete(message.id);
+      if (message.error === undefined) call.resolve(message.result);
+      else call.reject(reviveError(message.error));
+    });
+    this.worker.on('error', (err) => this.failAll(err));
+    this.worker.on('exit', (code) => this.failAll(new Error(`shard worker exited with code ${code}`)));
+  }
+
+  call<T>(method: string, ...args: unknown[]): Promise<T> {
+    if (this.exitError !== undefined) return Promise.reject(this.exitError);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, method, args });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private failAll(err: Error): void {
+    this.exitError ??= err;
+    for (const call of this.pending.values()) call.reject(err);
+    this.pending.clear();
+  }
+}
+
+function reviveError(error: WorkerError): Error {
+  if (error.code !== undefined) {
+    const revived = new JadeError(error.code, [], { ...(error.retriable === undefined ? {} : { retriable: error.retriable }), context: error.context ?? {} });
+    revived.message = error.message;
+    return revived;
+  }
+  const revived = new Error(error.message);
+  if (error.stack !== undefined) revived.stack = error.stack;
+  return revived;
+}
+
+const asBuffer = (bytes: Uint8Array | null): Buffer | null => (bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+export interface WorkerShardRuntimeOptions {
+  /** Worker threads. @default the number of cores (at least 1) */
+  threads?: number;
+  codecOptions?: RecordCodecOptions;
+}
+
+export class WorkerShardRuntime implements ShardRuntime {
+  private readonly threads: ShardThread[];
+
+  constructor(options: WorkerShardRuntimeOptions = {}) {
+    const count = Math.max(1, options.threads ?? os.availableParallelism());
+    this.threads = Array.from({ length: count }, () => new ShardThread(options.codecOptions ?? {}));
+  }
+
+  async applyCatalog(offset: number, event: DatabaseEventRecord | null): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.call('applyCatalog', offset, event)));
+  }
+  open(request: OpenShardRequest): Promise<{ nextOffset: number }> {
+    return this.thread(request.partition).call('open', request);
+  }
+  async apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): Promise<ApplyResult> {
+    const result = await this.thread(partition).call<ApplyResult>('apply', partition, records, options);
+    for (const letter of result.deadLetters) {
+      letter.key = asBuffer(letter.key);
+      letter.value = asBuffer(letter.value);
+    }
+    return result;
+  }
+  search(partition: number, database: string, search: ShardSearch): Promise<SearchHit[]> {
+    return this.thread(partition).call('search', partition, database, search);
+  }
+  get(partition: number, database: string, ids: string[]): Promise<ShardVector[]> {
+    return this.thread(partition).call('get', partition, database, ids);
+  }
+  scroll(partition: number, database: string, options: { after?: string; limit: number; filter?: unknown }): Promise<ShardVector[]> {
+    return this.thread(partition).call('scroll', partition, database, options);
+  }
+  count(partition: number, database: string, filter?: unknown): Promise<number> {
+    return this.thread(partition).call('count', partition, database, filter);
+  }
+  databases(partition: number): Promise<{ name: string; incarnation: number; count: number }[]> {
+    return this.thread(partition).call('databases', partition);
+  }
+  pendingErasures(partition: number): Promise<PendingErasure[]> {
+    return this.thread(partition).call('pendingErasures', partition);
+  }
+  snapshotParts(partition: number, storeFile: string, indexDir: string): Promise<{ nextOffset: number; indexFiles: [number, string][] }> {
+    return this.thread(partition).call('snapshotParts', partition, storeFile, indexDir);
+  }
+  close(partition: number): Promise<void> {
+    return this.thread(partition).call('close', partition);
+  }
+  async shutdown(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.call('shutdown').catch(() => undefined)));
+    await Promise.all(this.threads.map((t) => t.terminate()));
+  }
+
+  private thread(partition: number): ShardThread {
+    return this.threads[partition % this.threads.length]!;
+  }
+}

@@ -1,0 +1,464 @@
+/**
+ * The state of one shard (one partition of the vectors topic), as a function of the prefix of the partition it
+ * has applied plus the catalog (DESIGN.md, invariant 1).
+ *
+ * For each database incarnation whose create marker precedes the applied prefix: an HNSW index, an id <-> label
+ * map, and the vectors with their metadata in the live store. Records are applied strictly in offset order;
+ * records that cannot be applied become dead letters (with a stable reason code) and the shard moves on.
+ * Markers count only when the catalog confirms them, so every replica and every replay reaches the same state.
+ */
+import { isJadeError, jadeError, type ErrorCode } from '../errors';
+import type { CatalogState } from '../catalog/catalog-state';
+import type { ConsumedRecord } from '../log/backbone';
+import type { RecordCodec } from '../log/codec';
+import { partitionForKey } from '../log/murmur2';
+import { isReservedKey, parseMarkerKey, parseVectorKey, type DatabaseDefinition, type DatabaseMarkerRecord, type JsonObject } from '../log/records';
+import { silentLogger, type Logger } from '../logger';
+import type { CompiledFilter } from './filter';
+import { VectorIndex } from './hnsw-index';
+import { VectorStore, type ShardMeta, type StoreOp, type StoredVector } from './vector-store';
+
+/** Header that marks the tombstones of an erasure: they delete ids of a dropped incarnation and are never dead letters. */
+export const ERASURE_HEADER = 'jade-erasure';
+
+export interface DeadLetter {
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  reasonCode: ErrorCode;
+  reason: string;
+}
+
+export interface ApplyResult {
+  /** How many of the given records were applied (or dead-lettered). Fewer than given when blocked on the catalog. */
+  consumed: number;
+  /** A drop or erased marker took effect: time for a snapshot that no longer holds the dropped data. */
+  lifecycleChanged: boolean;
+  deadLetters: DeadLetter[];
+  /** Set when a marker names a catalog offset the catalog has not reached: catch up, then apply the rest. */
+  waitForCatalogOffset?: number;
+}
+
+/** A dropped incarnation whose ids this partition still has to tombstone (replica group 0's job). */
+export interface PendingErasure {
+  name: string;
+  incarnation: number;
+  ids: string[];
+}
+
+export interface SearchRequest {
+  vector: Float32Array;
+  topK: number;
+  efSearch?: number;
+  exact?: boolean;
+  filter?: CompiledFilter;
+  includeValues?: boolean;
+  includeMetadata?: boolean;
+}
+
+export interface SearchHit {
+  id: string;
+  score: number;
+  metadata?: JsonObject | null;
+  values?: number[];
+}
+
+export interface ShardVector {
+  id: string;
+  values: number[];
+  metadata: JsonObject | null;
+}
+
+interface HeldDatabase {
+  name: string;
+  incarnation: number;
+  definition: DatabaseDefinition;
+  index: VectorIndex;
+  /** label -> id, for turning search results back into ids. */
+  ids: (string | undefined)[];
+}
+
+export interface ShardOptions {
+  partition: number;
+  /** P of the vectors topic: a record whose key hashes elsewhere is misplaced. */
+  partitionCount: number;
+  /** Directory of the live store. */
+  dir: string;
+  codec: RecordCodec;
+  catalog: Pick<CatalogState, 'incarnation' | 'nextOffset'>;
+  logger?: Logger;
+  encryptionKey?: Buffer;
+}
+
+export class Shard {
+  readonly partition: number;
+  private readonly held = new Map<number, HeldDatabase>();
+  private meta: ShardMeta;
+  private readonly logger: Logger;
+  private closed = false;
+
+  private constructor(
+    private readonly options: ShardOptions,
+    private readonly store: VectorStore,
+  ) {
+    this.partition = options.partition;
+    this.logger = (options.logger ?? silentLogger).child({ component: 'shard', partition: options.partition });
+    this.meta = store.meta();
+  }
+
+  /**
+   * Opens the shard on the live store in `options.dir`, rebuilding the in-memory indexes from it.
+   * `indexFiles` maps incarnations to HNSW files saved at the same offset as the store (a snapshot);
+   * incarnations without one are rebuilt by inserting their stored vectors.
+   */
+  static open(options: ShardOptions, indexFiles: ReadonlyMap<number, string> = new Map()): Shard {
+    const store = VectorStore.open(options.dir, options.encryptionKey === undefined ? {} : { encryptionKey: options.encryptionKey });
+    const shard = new Shard(options, store);
+    for (const [name, incarnation] of Object.entries(shard.meta.current)) {
+      const known = options.catalog.incarnation(incarnation);
+      if (known === undefined) throw jadeError('JADE_ERR_SHARD_CATALOG_BEHIND', [incarnation]);
+      shard.hold(name, incarnation, known.definition, indexFiles.get(incarnation));
+    }
+    return shard;
+  }
+
+  /** Next partition offset to apply. */
+  get nextOffset(): number {
+    return this.meta.nextOffset;
+  }
+
+  /** Databases this shard holds, with their live counts. */
+  databases(): { name: string; incarnation: number; count: number }[] {
+    return [...this.held.values()].map((h) => ({ name: h.name, incarnation: h.incarnation, count: h.index.size() }));
+  }
+
+  /**
+   * Applies records in offset order. Records below `nextOffset` (a replay overlap) are skipped.
+   * Returns the dead letters and, if a marker is ahead of the catalog, where it stopped. `catalogComplete` says the
+   * catalog has just caught up with its topic's end, so a marker it cannot confirm is void.
+   */
+  apply(records: readonly ConsumedRecord[], options: { catalogComplete?: boolean } = {}): ApplyResult {
+    this.assertOpen();
+    const deadLetters: DeadLetter[] = [];
+    const ops: StoreOp[] = [];
+    /** Changes of this batch not committed yet, by `incarnation/id` (null: deleted). */
+    const pending = new Map<string, StoredVector | null>();
+    let consumed = 0;
+    let lifecycleChanged = false;
+    let meta = this.meta;
+    const flush = (): void => {
+      if (ops.length === 0 && meta.nextOffset === this.meta.nextOffset) return;
+      this.store.commit(ops, meta);
+      ops.length = 0;
+      pending.clear();
+      this.meta = meta;
+    };
+
+    for (const record of records) {
+      if (record.offset < meta.nextOffset) {
+        consumed += 1;
+        continue;
+      }
+      if (record.key !== null && isReservedKey(record.key)) {
+        const marker = this.decodeMarker(record, deadLetters);
+        if (marker !== undefined) {
+          // A marker ahead of a complete catalog names a create that never happened: it is void, not awaited.
+          if (this.options.catalog.nextOffset <= marker.incarnation && options.catalogComplete !== true) {
+            flush();
+            return { consumed, deadLetters, lifecycleChanged, waitForCatalogOffset: marker.incarnation };
+          }
+          flush();
+          meta = this.applyMarker(marker, record.offset);
+          if (marker.kind !== 'create') lifecycleChanged = true;
+        }
+      } else {
+        const rejection = this.applyVector(record, meta, ops, pending);
+        if (rejection !== undefined) deadLetters.push(rejection);
+      }
+      meta = { ...meta, nextOffset: record.offset + 1 };
+      consumed += 1;
+    }
+    flush();
+    return { consumed, deadLetters, lifecycleChanged };
+  }
+
+  search(database: string, request: SearchRequest): SearchHit[] {
+    const held = this.heldByName(database);
+    if (request.vector.length !== held.definition.dimension) {
+      throw jadeError('JADE_ERR_SHARD_DIMENSION_MISMATCH', [request.vector.length, database, held.definition.dimension]);
+    }
+    const filter = request.filter;
+    const matches =
+      filter === undefined
+        ? undefined
+        : (label: number): boolean => {
+            const id = held.ids[label];
+            return id !== undefined && filter.matches(this.store.get(held.incarnation, id)?.metadata ?? null);
+          };
+    const found = held.index.search(request.vector, request.topK, {
+      ef: request.efSearch ?? held.definition.efSearch,
+      exact: request.exact === true,
+      ...(matches === undefined ? {} : { filter: matches }),
+    });
+    const hits: SearchHit[] = [];
+    for (const { label, score } of found) {
+      const id = held.ids[label];
+      if (id === undefined) continue;
+      const hit: SearchHit = { id, score };
+      if (request.includeMetadata !== false || request.includeValues === true) {
+        const stored = this.store.get(held.incarnation, id);
+        if (request.includeMetadata !== false) hit.metadata = stored?.metadata ?? null;
+        if (request.includeValues === true && stored !== undefined) hit.values = Array.from(stored.values);
+      }
+      hits.push(hit);
+    }
+    return hits;
+  }
+
+  /** The stored vectors for these ids (missing ones are left out), values exactly as written. */
+  get(database: string, ids: readonly string[]): ShardVector[] {
+    const held = this.heldByName(database);
+    const out: ShardVector[] = [];
+    for (const id of ids) {
+      const stored = this.store.get(held.incarnation, id);
+      if (stored !== undefined) out.push({ id, values: Array.from(stored.values), metadata: stored.metadata });
+    }
+    return out;
+  }
+
+  /** Vectors in id order after `after`, optionally filtered, up to `limit`. */
+  scroll(database: string, options: { after?: string; limit: number; filter?: CompiledFilter }): ShardVector[] {
+    const held = this.heldByName(database);
+    const out: ShardVector[] = [];
+    let after = options.after;
+    // Read in pages so a selective filter does not load the whole database at once.
+    for (;;) {
+      let seen = 0;
+      for (const { id, vector } of this.store.entries(held.incarnation, { ...(after === undefined ? {} : { after }), limit: 1000 })) {
+        seen += 1;
+        after = id;
+        if (options.filter !== undefined && !options.filter.matches(vector.metadata)) continue;
+        out.push({ id, values: Array.from(vector.values), metadata: vector.metadata });
+        if (out.length >= options.limit) return out;
+      }
+      if (seen < 1000) return out;
+    }
+  }
+
+  count(database: string, filter?: CompiledFilter): number {
+    const held = this.heldByName(database);
+    if (filter === undefined) return held.index.size();
+    let n = 0;
+    for (const { vector } of this.store.entries(held.incarnation)) if (filter.matches(vector.metadata)) n += 1;
+    return n;
+  }
+
+  /** Dropped incarnations whose erasure this partition has not seen yet, with the ids to tombstone. */
+  pendingErasures(): PendingErasure[] {
+    return Object.entries(this.meta.dropped)
+      .filter(([, d]) => !d.erased)
+      .map(([incarnation, d]) => {
+        const inc = Number(incarnation);
+        return { name: d.name, incarnation: inc, ids: [...this.store.entries(inc)].map((e) => e.id) };
+      });
+  }
+
+  /** Writes each held index to `dirFor(incarnation)` and copies the store: the parts of a snapshot at `nextOffset`. */
+  async writeSnapshotParts(storeFile: string, indexFile: (incarnation: number) => string): Promise<Map<number, string>> {
+    this.assertOpen();
+    const files = new Map<number, string>();
+    for (const held of this.held.values()) {
+      const file = indexFile(held.incarnation);
+      await held.index.writeTo(file);
+      files.set(held.incarnation, file);
+    }
+    await this.store.copyTo(storeFile);
+    return files;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const held of this.held.values()) held.index.close();
+    this.held.clear();
+    await this.store.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw jadeError('JADE_ERR_SHARD_CLOSED', [`shard ${this.partition}`]);
+  }
+
+  private heldByName(database: string): HeldDatabase {
+    this.assertOpen();
+    const incarnation = this.meta.current[database];
+    const held = incarnation === undefined ? undefined : this.held.get(incarnation);
+    if (held === undefined) throw jadeError('JADE_ERR_SHARD_DATABASE_NOT_HELD', [database], { context: { database, partition: this.partition } });
+    return held;
+  }
+
+  private hold(name: string, incarnation: number, definition: DatabaseDefinition, indexFile?: string): HeldDatabase {
+    const params = { metric: definition.metric, dimension: definition.dimension, m: definition.m, efConstruction: definition.efConstruction, efSearch: definition.efSearch };
+    const ids: (string | undefined)[] = [];
+    const entries = [...this.store.entries(incarnation)];
+    for (const { id, vector } of entries) ids[vector.label] = id;
+    let index: VectorIndex;
+    if (indexFile !== undefined) {
+      index = VectorIndex.load(indexFile, params);
+    } else {
+      index = VectorIndex.create({ ...params, initialCapacity: Math.max(1024, entries.length) });
+      for (const { vector } of entries) index.upsert(vector.label, vector.values);
+    }
+    const held: HeldDatabase = { name, incarnation, definition, index, ids };
+    this.held.set(incarnation, held);
+    return held;
+  }
+
+  private decodeMarker(record: ConsumedRecord, deadLetters: DeadLetter[]): DatabaseMarkerRecord | undefined {
+    const key = record.key!;
+    // Other reserved records (the topic identity) are not the shard's business.
+    if (key.length < 3 || key[1] !== 0x6d /* m */ || key[2] !== 0x2f /* / */) return undefined;
+    try {
+      const fromKey = parseMarkerKey(key);
+      if (record.value === null) throw jadeError('JADE_ERR_CODEC_INVALID_FIELD', ['value', 'a marker cannot be a tombstone']);
+      const decoded = this.options.codec.decode(record.value);
+      if (decoded.type !== 'database-marker') throw jadeError('JADE_ERR_SHARD_UNEXPECTED_RECORD', [decoded.type]);
+      if (decoded.database !== fromKey.database || decoded.incarnation !== fromKey.incarnation || decoded.kind !== fromKey.kind) {
+        throw jadeError('JADE_ERR_SHARD_KEY_MISMATCH', [`${decoded.database}/${decoded.incarnation}/${decoded.kind}`, key.toString('utf8', 1)]);
+      }
+      return decoded;
+    } catch (err) {
+      deadLetters.push(this.deadLetter(record, err));
+      return undefined;
+    }
+  }
+
+  /** Honours a marker the catalog confirms; a marker it does not confirm is void (logged, not dead-lettered). */
+  private applyMarker(marker: DatabaseMarkerRecord, offset: number): ShardMeta {
+    const known = this.options.catalog.incarnation(marker.incarnation);
+    const meta: ShardMeta = { nextOffset: offset + 1, current: { ...this.meta.current }, dropped: { ...this.meta.dropped } };
+    const confirmed = known !== undefined && known.name === marker.database && (marker.kind === 'create' || known.droppedAt !== undefined);
+    if (!confirmed) {
+      this.logger.warn({ marker, offset }, 'marker not confirmed by the catalog; ignored');
+      this.store.commit([], meta);
+      return meta;
+    }
+    switch (marker.kind) {
+      case 'create': {
+        const previous = meta.current[marker.database];
+        if (previous === marker.incarnation || meta.dropped[marker.incarnation] !== undefined) break; // re-emitted marker
+        if (previous !== undefined) this.release(previous, meta, marker.database, offset); // a drop marker was lost
+        meta.current[marker.database] = marker.incarnation;
+        this.store.commit([], meta);
+        this.hold(marker.database, marker.incarnation, (known).definition);
+        return meta;
+      }
+      case 'drop': {
+        if (meta.current[marker.database] !== marker.incarnation) break;
+        this.release(marker.incarnation, meta, marker.database, offset);
+        break;
+      }
+      case 'erased': {
+        const dropped = meta.dropped[marker.incarnation];
+        if (dropped === undefined || dropped.erased) break;
+        meta.dropped[marker.incarnation] = { ...dropped, erased: true };
+        this.store.dropIncarnation(marker.incarnation, meta);
+        return meta;
+      }
+      default: {
+        const unknown: never = marker.kind;
+        throw new Error(`unknown marker kind ${String(unknown)}`);
+      }
+    }
+    this.store.commit([], meta);
+    return meta;
+  }
+
+  /** Stops serving an incarnation at once; its rows stay until erased, so the erasure knows which ids to delete. */
+  private release(incarnation: number, meta: ShardMeta, name: string, offset: number): void {
+    delete meta.current[name];
+    meta.dropped[incarnation] = { name, erased: false, droppedAtOffset: offset };
+    const held = this.held.get(incarnation);
+    held?.index.close();
+    this.held.delete(incarnation);
+  }
+
+  private applyVector(record: ConsumedRecord, meta: ShardMeta, ops: StoreOp[], pending: Map<string, StoredVector | null>): DeadLetter | undefined {
+    try {
+      if (record.key === null) throw jadeError('JADE_ERR_KEY_INVALID', ['a vector record needs a key <database>/<id>']);
+      const { database, id } = parseVectorKey(record.key);
+      const expectedPartition = partitionForKey(record.key, this.options.partitionCount);
+      if (expectedPartition !== this.partition) {
+        throw jadeError('JADE_ERR_SHARD_WRONG_PARTITION', [record.key.toString('utf8'), expectedPartition, this.partition]);
+      }
+      const incarnation = meta.current[database];
+      if (record.value === null) {
+        if (incarnation === undefined) {
+          if (record.headers[ERASURE_HEADER] !== undefined) return undefined; // erasing a dropped incarnation
+          throw jadeError('JADE_ERR_SHARD_DATABASE_NOT_LIVE', [database]);
+        }
+        this.remove(this.held.get(incarnation)!, id, ops, pending);
+        return undefined;
+      }
+      const decoded = this.options.codec.decode(record.value);
+      if (decoded.type !== 'vector-upsert' && decoded.type !== 'vector-patch') throw jadeError('JADE_ERR_SHARD_UNEXPECTED_RECORD', [decoded.type]);
+      if (decoded.database !== database || decoded.id !== id) {
+        throw jadeError('JADE_ERR_SHARD_KEY_MISMATCH', [`${decoded.database}/${decoded.id}`, `${database}/${id}`]);
+      }
+      if (incarnation === undefined) throw jadeError('JADE_ERR_SHARD_DATABASE_NOT_LIVE', [database]);
+      const held = this.held.get(incarnation)!;
+      const key = `${incarnation}/${id}`;
+      const existing = pending.has(key) ? pending.get(key) ?? undefined : this.store.get(incarnation, id);
+      if (decoded.type === 'vector-patch') {
+        // Patching an absent id is a no-op: its upsert may have been deleted since, and replays must agree.
+        if (existing === undefined) return undefined;
+        const patched: StoredVector = { ...existing, metadata: decoded.metadata };
+        ops.push({ kind: 'put', incarnation, id, vector: patched });
+        pending.set(key, patched);
+        return undefined;
+      }
+      validateValues(decoded.values, held.definition);
+      const label = existing?.label ?? held.index.allocateLabel();
+      held.index.upsert(label, decoded.values);
+      held.ids[label] = id;
+      const stored: StoredVector = { label, values: decoded.values, metadata: decoded.metadata };
+      ops.push({ kind: 'put', incarnation, id, vector: stored });
+      pending.set(key, stored);
+      return undefined;
+    } catch (err) {
+      if (!isJadeError(err)) throw err;
+      return this.deadLetter(record, err);
+    }
+  }
+
+  private remove(held: HeldDatabase, id: string, ops: StoreOp[], pending: Map<string, StoredVector | null>): void {
+    const key = `${held.incarnation}/${id}`;
+    const existing = pending.has(key) ? pending.get(key) ?? undefined : this.store.get(held.incarnation, id);
+    if (existing === undefined) return;
+    held.index.remove(existing.label);
+    held.ids[existing.label] = undefined;
+    ops.push({ kind: 'delete', incarnation: held.incarnation, id });
+    pending.set(key, null);
+  }
+
+  private deadLetter(record: ConsumedRecord, err: unknown): DeadLetter {
+    const reasonCode: ErrorCode = isJadeError(err) ? err.code : 'JADE_ERR_CODEC_DECODE_FAILED';
+    const reason = err instanceof Error ? err.message : String(err);
+    this.logger.debug({ offset: record.offset, reasonCode }, 'record dead-lettered');
+    return { offset: record.offset, key: record.key, value: record.value, reasonCode, reason };
+  }
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function validateValues(values: Float32Array, definition: DatabaseDefinition): void {
+  if (values.length !== definition.dimension) {
+    throw jadeError('JADE_ERR_SHARD_DIMENSION_MISMATCH', [values.length, definition.name, definition.dimension]);
+  }
+  let zero = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) throw jadeError('JADE_ERR_SHARD_NON_FINITE', [i]);
+    if (v !== 0) zero = false;
+  }
+  if (zero && definition.metric === 'cosine') throw jadeError('JADE_ERR_SHARD_ZERO_VECTOR', [definition.name]);
+}

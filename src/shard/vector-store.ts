@@ -1,0 +1,172 @@
+/**
+ * The live store of one shard: ids, values and metadata of every vector of every database incarnation in the
+ * partition, and the offset the shard has applied, in one LMDB environment.
+ *
+ * A batch of records and the offset after it commit in one transaction, so the store is always at an exact
+ * offset; a snapshot is a copy of it taken between batches. The store is a cache of the log: after a crash it is
+ * rebuilt from a snapshot or a replay, never trusted as it was, so it is written without fsync.
+ *
+ * Vectors are stored as bytes (lmdb-js's default encoder mangles typed arrays nested in values):
+ *   u32 label | u32 dimension | float32 LE values | metadata JSON (UTF-8, empty when none)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { jadeError } from '../errors';
+import type { JsonObject } from '../log/records';
+
+export interface StoredVector {
+  label: number;
+  values: Float32Array;
+  metadata: JsonObject | null;
+}
+
+/** State kept beside the vectors: what the shard has applied and which incarnations it holds. */
+export interface ShardMeta {
+  /** Next partition offset to apply. */
+  nextOffset: number;
+  /** Databases whose create marker precedes the applied prefix, by name -> incarnation (only live ones). */
+  current: Record<string, number>;
+  /** Incarnations whose drop marker was applied, and whether their `erased` marker was seen too. */
+  dropped: Record<string, { name: string; erased: boolean; droppedAtOffset: number }>;
+}
+
+export type StoreOp =
+  | { kind: 'put'; incarnation: number; id: string; vector: StoredVector }
+  | { kind: 'delete'; incarnation: number; id: string };
+
+const EMPTY_META: ShardMeta = { nextOffset: 0, current: {}, dropped: {} };
+
+export class VectorStore {
+  private inner: { root: RootDatabase; vectors: Database<Buffer, [number, string]>; meta: Database<ShardMeta, string> } | undefined;
+
+  private constructor(
+    readonly dir: string,
+    root: RootDatabase,
+  ) {
+    this.inner = {
+      root,
+      vectors: root.openDB<Buffer, [number, string]>({ name: 'vectors', encoding: 'binary' }),
+      meta: root.openDB<ShardMeta, string>({ name: 'meta', encoding: 'msgpack' }),
+    };
+  }
+
+  /** Opens (or creates) the store in `dir`. */
+  static open(dir: string, options: { encryptionKey?: Buffer } = {}): VectorStore {
+    fs.mkdirSync(dir, { recursive: true });
+    const root = open({
+      path: path.join(dir, 'live.mdb'),
+      maxDbs: 4,
+      noSync: true,
+      ...(options.encryptionKey === undefined ? {} : { encryptionKey: options.encryptionKey }),
+    });
+    return new VectorStore(dir, root);
+  }
+
+  meta(): ShardMeta {
+    return structuredClone(this.handle().meta.get('state') ?? EMPTY_META);
+  }
+
+  get(incarnation: number, id: string): StoredVector | undefined {
+    const bytes = this.handle().vectors.get([incarnation, id]);
+    return bytes === undefined ? undefined : decodeVector(bytes);
+  }
+
+  /** The label of an id, without decoding its values. */
+  labelOf(incarnation: number, id: string): number | undefined {
+    const bytes = this.handle().vectors.get([incarnation, id]);
+    return bytes === undefined ? undefined : bytes.readUInt32LE(0);
+  }
+
+  /** Ids in order, after `after` (exclusive), up to `limit`. */
+  *entries(incarnation: number, options: { after?: string; limit?: number } = {}): Generator<{ id: string; vector: StoredVector }> {
+    const range = this.handle().vectors.getRange({
+      start: options.after === undefined ? [incarnation, ''] : [incarnation, options.after],
+      end: [incarnation + 1, ''],
+      ...(options.limit === undefined ? {} : { limit: options.limit + 1 }),
+    });
+    let yielded = 0;
+    for (const { key, value } of range) {
+      if (options.after !== undefined && key[1] === options.after) continue;
+      if (options.limit !== undefined && yielded >= options.limit) return;
+      yielded += 1;
+      yield { id: key[1], vector: decodeVector(value) };
+    }
+  }
+
+  count(incarnation: number): number {
+    return this.handle().vectors.getKeysCount({ start: [incarnation, ''], end: [incarnation + 1, ''] });
+  }
+
+  /** Commits a batch's changes together with the state after it: the store is always at an exact offset. */
+  commit(ops: readonly StoreOp[], meta: ShardMeta): void {
+    const { root, vectors, meta: metaDb } = this.handle();
+    root.transactionSync(() => {
+      for (const op of ops) {
+        if (op.kind === 'put') vectors.putSync([op.incarnation, op.id], encodeVector(op.vector));
+        else vectors.removeSync([op.incarnation, op.id]);
+      }
+      metaDb.putSync('state', meta);
+    });
+  }
+
+  /** Removes every vector of an incarnation (after its drop marker), in the same transaction as the new state. */
+  dropIncarnation(incarnation: number, meta: ShardMeta): void {
+    const { root, vectors, meta: metaDb } = this.handle();
+    root.transactionSync(() => {
+      for (const key of vectors.getKeys({ start: [incarnation, ''], end: [incarnation + 1, ''] })) vectors.removeSync(key);
+      metaDb.putSync('state', meta);
+    });
+  }
+
+  /** Copies the store, as of now, into `file` (compacted), flushed to disk. */
+  async copyTo(file: string): Promise<void> {
+    await this.handle().root.backup(file, true);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  async close(): Promise<void> {
+    const inner = this.inner;
+    this.inner = undefined;
+    await inner?.root.close();
+  }
+
+  /** Closes the store and deletes its files (the shard is being rebuilt from a snapshot or a replay). */
+  async destroy(): Promise<void> {
+    await this.close();
+    fs.rmSync(path.join(this.dir, 'live.mdb'), { force: true });
+    fs.rmSync(path.join(this.dir, 'live.mdb-lock'), { force: true });
+  }
+
+  private handle(): NonNullable<VectorStore['inner']> {
+    if (this.inner === undefined) throw jadeError('JADE_ERR_SHARD_CLOSED', [`vector store in ${this.dir}`]);
+    return this.inner;
+  }
+}
+
+export function encodeVector(vector: StoredVector): Buffer {
+  const metadata = vector.metadata === null ? Buffer.alloc(0) : Buffer.from(JSON.stringify(vector.metadata), 'utf8');
+  const out = Buffer.allocUnsafe(8 + vector.values.byteLength + metadata.length);
+  out.writeUInt32LE(vector.label, 0);
+  out.writeUInt32LE(vector.values.length, 4);
+  Buffer.from(vector.values.buffer, vector.values.byteOffset, vector.values.byteLength).copy(out, 8);
+  metadata.copy(out, 8 + vector.values.byteLength);
+  return out;
+}
+
+export function decodeVector(bytes: Uint8Array): StoredVector {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const label = buf.readUInt32LE(0);
+  const dimension = buf.readUInt32LE(4);
+  // Copy into a fresh, aligned buffer: LMDB's memory may be unaligned and reused.
+  const values = new Float32Array(dimension);
+  Buffer.from(values.buffer).set(buf.subarray(8, 8 + dimension * 4));
+  const rest = buf.subarray(8 + dimension * 4);
+  const metadata = rest.length === 0 ? null : (JSON.parse(rest.toString('utf8')) as JsonObject);
+  return { label, values, metadata };
+}

@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CatalogState } from '../../src/catalog/catalog-state';
+import type { ConsumedRecord } from '../../src/log/backbone';
+import { RecordCodec } from '../../src/log/codec';
+import { partitionForKey } from '../../src/log/murmur2';
+import { markerKey, vectorKey, type DatabaseDefinition, type JsonObject, type MarkerKind } from '../../src/log/records';
+import { ERASURE_HEADER, Shard } from '../../src/shard/shard';
+
+const codec = RecordCodec.load();
+const P = 4;
+const PARTITION = 1;
+
+const definition = (name: string, extra: Partial<DatabaseDefinition> = {}): DatabaseDefinition => ({
+  name,
+  dimension: 3,
+  metric: 'euclidean',
+  m: 16,
+  efConstruction: 100,
+  efSearch: 64,
+  description: null,
+  createdAtMs: 0,
+  ...extra,
+});
+
+/** Ids of `db` that land in PARTITION, so records are placed where their key says. */
+function idsInPartition(db: string, count: number, prefix = 'v'): string[] {
+  const ids: string[] = [];
+  for (let i = 0; ids.length < count; i++) if (partitionForKey(vectorKey(db, `${prefix}${i}`), P) === PARTITION) ids.push(`${prefix}${i}`);
+  return ids;
+}
+
+class Log {
+  records: ConsumedRecord[] = [];
+  private next = 0;
+  private push(key: Buffer | null, value: Buffer | null, headers: Record<string, Buffer> = {}): ConsumedRecord {
+    const record = { topic: 'v', partition: PARTITION, offset: this.next++, key, value, headers, timestamp: 0 };
+    this.records.push(record);
+    return record;
+  }
+  marker(kind: MarkerKind, db: string, incarnation: number, def: DatabaseDefinition | null = null): ConsumedRecord {
+    return this.push(Buffer.from(markerKey(db, incarnation, kind)), codec.encode({ type: 'database-marker', kind, database: db, incarnation, definition: def }));
+  }
+  upsert(db: string, id: string, values: number[], metadata: JsonObject | null = null): ConsumedRecord {
+    return this.push(Buffer.from(vectorKey(db, id)), codec.encode({ type: 'vector-upsert', database: db, id, values: Float32Array.from(values), metadata }));
+  }
+  patch(db: string, id: string, metadata: JsonObject | null): ConsumedRecord {
+    return this.push(Buffer.from(vectorKey(db, id)), codec.encode({ type: 'vector-patch', database: db, id, metadata }));
+  }
+  tombstone(db: string, id: string, headers: Record<string, Buffer> = {}): ConsumedRecord {
+    return this.push(Buffer.from(vectorKey(db, id)), null, headers);
+  }
+  raw(key: string, value: Buffer | null): ConsumedRecord {
+    return this.push(Buffer.from(key), value);
+  }
+}
+
+describe('Shard', () => {
+  let dir: string;
+  let catalog: CatalogState;
+  const open = (): Shard => Shard.open({ partition: PARTITION, partitionCount: P, dir, codec, catalog });
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jade-shard-'));
+    catalog = new CatalogState();
+    catalog.apply(0, { type: 'database-event', eventType: 'create', name: 'docs', definition: definition('docs'), requestId: null, timestampMs: 0 });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('applies upserts, replacements, patches and deletes after a create marker', async () => {
+    const shard = open();
+    const log = new Log();
+    const [a, b] = idsInPartition('docs', 2);
+    log.marker('create', 'docs', 0, definition('docs'));
+    log.upsert('docs', a!, [0, 0, 1], { color: 'red' });
+    log.upsert('docs', b!, [5, 5, 5]);
+    log.upsert('docs', a!, [1, 0, 0], { color: 'blue' });
+    log.patch('docs', b!, { tag: 'x' });
+    const result = shard.apply(log.records);
+    expect(result.deadLetters).toEqual([]);
+    expect(result.consumed).toBe(5);
+    expect(shard.nextOffset).toBe(5);
+    expect(shard.get('docs', [a!, b!])).toEqual([
+      { id: a, values: [1, 0, 0], metadata: { color: 'blue' } },
+      { id: b, values: [5, 5, 5], metadata: { tag: 'x' } },
+    ]);
+    const hits = shard.search('docs', { vector: Float32Array.from([1, 0, 0]), topK: 5 });
+    expect(hits.map((h) => h.id)).toEqual([a, b]);
+    expect(hits[0]!.score).toBeCloseTo(0);
+
+    log.tombstone('docs', a!);
+    shard.apply(log.records);
+    expect(shard.search('docs', { vector: Float32Array.from([1, 0, 0]), topK: 5 }).map((h) => h.id)).toEqual([b]);
+    log.upsert('docs', a!, [2, 0, 0]);
+    shard.apply(log.records);
+    expect(shard.count('docs')).toBe(2);
+    await shard.close();
+  });
+
+  it('dead-letters exactly the bad records, with stable reasons, and applies the rest', async () => {
+    const shard = open();
+    const log = new Log();
+    const [good1, good2, nan, dim, mismatch, garbage] = idsInPartition('docs', 6);
+    const wrongPartitionId = (() => {
+      for (let i = 0; ; i++) if (partitionForKey(vectorKey('docs', `w${i}`), P) !== PARTITION) return `w${i}`;
+    })();
+    log.marker('create', 'docs', 0, definition('docs'));
+    log.upsert('docs', good1!, [1, 2, 3]);
+    log.raw(vectorKey('docs', garbage!), Buffer.from('not avro at all'));
+    log.upsert('docs', dim!, [1, 2]);
+    log.upsert('docs', nan!, [1, Number.NaN, 3]);
+    log.upsert('docs', wrongPartitionId, [1, 1, 1]);
+    log.upsert('ghost', 'x', [1, 1, 1]);
+    const mismatched = codec.encode({ type: 'vector-upsert', database: 'docs', id: 'other', values: Float32Array.from([1, 1, 1]), metadata: null });
+    log.raw(vectorKey('docs', mismatch!), mismatched);
+    log.upsert('docs', good2!, [3, 2, 1]);
+    const result = shard.apply(log.records);
+    const reasons = Object.fromEntries(result.deadLetters.map((d) => [d.offset, d.reasonCode]));
+    // Records for other partitions are dead-lettered only when they really sit in the wrong one.
+    const ghostInPartition = partitionForKey(vectorKey('ghost', 'x'), P) === PARTITION;
+    expect(reasons[2]).toMatch(/^JADE_ERR_CODEC_/);
+    delete reasons[2];
+    expect(reasons).toEqual({
+      3: 'JADE_ERR_SHARD_DIMENSION_MISMATCH',
+      4: 'JADE_ERR_SHARD_NON_FINITE',
+      5: 'JADE_ERR_SHARD_WRONG_PARTITION',
+      6: ghostInPartition ? 'JADE_ERR_SHARD_DATABASE_NOT_LIVE' : 'JADE_ERR_SHARD_WRONG_PARTITION',
+      7: 'JADE_ERR_SHARD_KEY_MISMATCH',
+    });
+    expect(shard.get('docs', [good1!, good2!]).map((v) => v.id)).toEqual([good1, good2]);
+    expect(shard.count('docs')).toBe(2);
+    await shard.close();
+  });
+
+  it('refuses a zero vector under cosine', async () => {
+    catalog.apply(1, { type: 'database-event', eventType: 'create', name: 'cos', definition: definition('cos', { metric: 'cosine' }), requestId: null, timestampMs: 0 });
+    const shard = open();
+    const log = new Log();
+    const [id] = idsInPartition('cos', 1);
+    log.marker('create', 'cos', 1);
+    log.upsert('cos', id!, [0, 0, 0]);
+    expect(shard.apply(log.records).deadLetters.map((d) => d.reasonCode)).toEqual(['JADE_ERR_SHARD_ZERO_VECTOR']);
+    await shard.close();
+  });
+
+  it('waits for the catalog before honouring a marker, and voids one a complete catalog does not confirm', async () => {
+    const shard = open();
+    const log = new Log();
+    log.marker('create', 'later', 5, definition('later'));
+    const [id] = idsInPartition('later', 1);
+    log.upsert('later', id!, [1, 1, 1]);
+    const blocked = shard.apply(log.records);
+    expect(blocked).toMatchObject({ consumed: 0, waitForCatalogOffset: 5 });
+    const voided = shard.apply(log.records, { catalogComplete: true });
+    expect(voided.consumed).toBe(2);
+    expect(voided.deadLetters.map((d) => d.reasonCode)).toEqual(['JADE_ERR_SHARD_DATABASE_NOT_LIVE']);
+    expect(() => shard.search('later', { vector: Float32Array.from([1, 1, 1]), topK: 1 })).toThrow(expect.objectContaining({ code: 'JADE_ERR_SHARD_DATABASE_NOT_HELD' }) as Error);
+    await shard.close();
+  });
+
+  it('drops a database at its drop marker, keeps its ids for erasure, and forgets them at the erased marker', async () => {
+    const shard = open();
+    const log = new Log();
+    const ids = idsInPartition('docs', 3);
+    log.marker('create', 'docs', 0, definition('docs'));
+    for (const id of ids) log.upsert('docs', id, [1, 2, 3]);
+    shard.apply(log.records);
+    catalog.apply(1, { type: 'database-event', eventType: 'drop', name: 'docs', definition: null, requestId: null, timestampMs: 0 });
+    log.marker('drop', 'docs', 0);
+    expect(shard.apply(log.records).lifecycleChanged).toBe(true);
+    expect(() => shard.get('docs', ids)).toThrow(expect.objectContaining({ code: 'JADE_ERR_SHARD_DATABASE_NOT_HELD' }) as Error);
+    expect(shard.pendingErasures()).toEqual([{ name: 'docs', incarnation: 0, ids: [...ids].sort() }]);
+
+    // The erasure's tombstones are not dead letters; a stray tombstone for a dropped database is.
+    for (const id of ids) log.tombstone('docs', id, { [ERASURE_HEADER]: Buffer.from('0') });
+    log.tombstone('docs', ids[0]!);
+    expect(shard.apply(log.records).deadLetters.map((d) => d.reasonCode)).toEqual(['JADE_ERR_SHARD_DATABASE_NOT_LIVE']);
+    log.marker('erased', 'docs', 0);
+    shard.apply(log.records);
+    expect(shard.pendingErasures()).toEqual([]);
+
+    // A re-created database of the same name starts empty.
+    catalog.apply(2, { type: 'database-event', eventType: 'create', name: 'docs', definition: definition('docs'), requestId: null, timestampMs: 0 });
+    log.marker('create', 'docs', 2, definition('docs'));
+    log.upsert('docs', ids[1]!, [9, 9, 9]);
+    shard.apply(log.records);
+    expect(shard.get('docs', ids)).toEqual([{ id: ids[1], values: [9, 9, 9], metadata: null }]);
+    await shard.close();
+  });
+
+  it('reopens from its store at the same offset with the same data', async () => {
+    let shard = open();
+    const log = new Log();
+    const ids = idsInPartition('docs', 50);
+    log.marker('create', 'docs', 0, definition('docs'));
+    ids.forEach((id, i) => log.upsert('docs', id, [i, i + 1, i + 2], { i }));
+    shard.apply(log.records);
+    const before = shard.get('docs', ids);
+    const search = shard.search('docs', { vector: Float32Array.from([10, 11, 12]), topK: 5 });
+    await shard.close();
+    shard = open();
+    expect(shard.nextOffset).toBe(log.records.length);
+    expect(shard.get('docs', ids)).toEqual(before);
+    expect(shard.search('docs', { vector: Float32Array.from([10, 11, 12]), topK: 5 })).toEqual(search);
+    // Replayed records below the applied offset are skipped, not applied twice.
+    expect(shard.apply(log.records).consumed).toBe(log.records.length);
+    expect(shard.count('docs')).toBe(50);
+    await shard.close();
+  });
+});
