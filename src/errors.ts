@@ -82,6 +82,13 @@ export const ERROR_CODES = {
   JADE_ERR_AUTH_REQUIRED: def(401, '%s'),
   JADE_ERR_INTERNAL: def(500, 'internal error (request id %s)'),
 
+  // Databases
+  JADE_ERR_DB_EXISTS: def(409, 'database %s already exists'),
+  JADE_ERR_DB_NOT_FOUND: def(404, 'database %s does not exist'),
+  JADE_ERR_DB_ERASING: def(409, 'database %s is still being erased from %s partition(s); retry shortly', true),
+  JADE_ERR_DB_NOT_READY: def(503, 'database %s is still being created; retry shortly', true),
+  JADE_ERR_DB_INVALID: def(400, 'invalid database definition: %s'),
+
   // Consistency
   JADE_ERR_CONSISTENCY_TIMEOUT: def(504, 'partition %s did not reach offset %s within %s ms', true),
 } as const satisfies Record<string, ErrorDefinition>;

@@ -32,12 +32,12 @@ class ShardThread {
   private exitError: Error | undefined;
 
   constructor(codecOptions: RecordCodecOptions) {
-    // From sources (tests, tsx) the worker is TypeScript and needs tsx's loader; from dist it is plain JavaScript.
-    const extension = path.extname(__filename);
-    this.worker = new Worker(path.join(__dirname, `shard-worker${extension}`), {
-      workerData: { codecOptions },
-      ...(extension === '.ts' ? { execArgv: ['--import', 'tsx'] } : {}),
-    });
+    // From dist the worker is plain JavaScript; from sources (tests, tsx) it is TypeScript, loaded through tsx's
+    // require hook (a dev dependency, never needed in production).
+    const entry = path.join(__dirname, `shard-worker${path.extname(__filename)}`);
+    this.worker = entry.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: { codecOptions } })
+      : new Worker(entry, { workerData: { codecOptions } });
     this.worker.on('message', (message: { id: number; result?: unknown; error?: WorkerError }) => {
       const call = this.pending.get(message.id);
       if (call === undefined) return;

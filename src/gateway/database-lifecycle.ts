@@ -1,0 +1,101 @@
+/**
+ * Creating and dropping databases (DESIGN.md, "Database lifecycle"): the catalog record on `jade.databases`
+ * orders every create and drop; then a marker goes into every partition of the vectors topic, and the operation
+ * is acknowledged only when all markers are. Until then writes to the database are refused.
+ */
+import type { CatalogReader } from '../catalog/catalog-reader';
+import type { DatabaseIncarnation } from '../catalog/catalog-state';
+import { jadeError } from '../errors';
+import type { Backbone, ProduceRecord } from '../log/backbone';
+import type { RecordCodec } from '../log/codec';
+import { markerKey, type DatabaseDefinition, type MarkerKind } from '../log/records';
+import type { TopicNames } from '../log/topics';
+
+export interface DatabaseLifecycleOptions {
+  backbone: Backbone;
+  codec: RecordCodec;
+  catalog: CatalogReader;
+  topics: TopicNames;
+  partitions: number;
+}
+
+export class DatabaseLifecycle {
+  /** Incarnations whose markers are acknowledged in every partition: writes to them are allowed. */
+  private readonly markedIncarnations = new Set<number>();
+
+  constructor(private readonly options: DatabaseLifecycleOptions) {}
+
+  /** Creates a database; 409 `JADE_ERR_DB_EXISTS` when the name is live (the catalog voided this create). */
+  async create(definition: DatabaseDefinition, requestId: string | null = null): Promise<DatabaseIncarnation> {
+    const offset = await this.appendCatalog({ eventType: 'create', name: definition.name, definition, requestId });
+    if (this.options.catalog.verdict(offset) !== 'applied') throw jadeError('JADE_ERR_DB_EXISTS', [definition.name]);
+    const created = this.options.catalog.state.incarnation(offset)!;
+    await this.writeMarkers('create', created);
+    this.markedIncarnations.add(offset);
+    return created;
+  }
+
+  /** Drops a database; 404 when it is not live. Its data is erased from every partition afterwards. */
+  async drop(name: string, requestId: string | null = null): Promise<DatabaseIncarnation> {
+    const live = this.options.catalog.state.live(name);
+    if (live === undefined) throw jadeError('JADE_ERR_DB_NOT_FOUND', [name]);
+    const offset = await this.appendCatalog({ eventType: 'drop', name, definition: null, requestId });
+    if (this.options.catalog.verdict(offset) !== 'applied') throw jadeError('JADE_ERR_DB_NOT_FOUND', [name]);
+    const dropped = this.options.catalog.state.incarnation(live.incarnation)!;
+    await this.writeMarkers('drop', dropped);
+    this.markedIncarnations.delete(live.incarnation);
+    return dropped;
+  }
+
+  /** Changes the description or default efSearch of a live database. */
+  async update(name: string, change: { description?: string | null; efSearch?: number }, requestId: string | null = null): Promise<DatabaseIncarnation> {
+    const live = this.options.catalog.state.live(name);
+    if (live === undefined) throw jadeError('JADE_ERR_DB_NOT_FOUND', [name]);
+    const definition: DatabaseDefinition = {
+      ...live.definition,
+      ...(change.description === undefined ? {} : { description: change.description }),
+      ...(change.efSearch === undefined ? {} : { efSearch: change.efSearch }),
+    };
+    const offset = await this.appendCatalog({ eventType: 'update', name, definition, requestId });
+    if (this.options.catalog.verdict(offset) !== 'applied') throw jadeError('JADE_ERR_DB_NOT_FOUND', [name]);
+    return this.options.catalog.state.live(name)!;
+  }
+
+  /**
+   * The live incarnation of `name`, ready for writes: its create markers are in every partition. After a
+   * restart (or on another gateway) the markers are re-emitted once; shards ignore the repeats by incarnation.
+   */
+  async writable(name: string): Promise<DatabaseIncarnation> {
+    const live = this.options.catalog.state.live(name);
+    if (live === undefined) throw jadeError('JADE_ERR_DB_NOT_FOUND', [name]);
+    if (!this.markedIncarnations.has(live.incarnation)) {
+      await this.writeMarkers('create', live);
+      this.markedIncarnations.add(live.incarnation);
+    }
+    return live;
+  }
+
+  private async appendCatalog(event: { eventType: 'create' | 'drop' | 'update'; name: string; definition: DatabaseDefinition | null; requestId: string | null }): Promise<number> {
+    const [ack] = await this.options.backbone.produce(this.options.topics.databases, [
+      {
+        key: Buffer.from(event.name),
+        value: this.options.codec.encode({ type: 'database-event', ...event, timestampMs: Date.now() }),
+      },
+    ]);
+    await this.options.catalog.waitFor(ack!.offset + 1);
+    return ack!.offset;
+  }
+
+  private async writeMarkers(kind: MarkerKind, incarnation: DatabaseIncarnation): Promise<void> {
+    const value = this.options.codec.encode({
+      type: 'database-marker',
+      kind,
+      database: incarnation.name,
+      incarnation: incarnation.incarnation,
+      definition: incarnation.definition,
+    });
+    const key = Buffer.from(markerKey(incarnation.name, incarnation.incarnation, kind));
+    const records: ProduceRecord[] = Array.from({ length: this.options.partitions }, (_, partition) => ({ key, value, partition }));
+    await this.options.backbone.produce(this.options.topics.vectors, records);
+  }
+}
