@@ -92,7 +92,7 @@ describe.each([0, 2])('index node on the embedded log (shard threads: %i)', (sha
     await lifecycle.drop('docs');
     // Group 0 tombstones every id and writes an erased marker in every partition.
     await waitFor(async () => {
-      for (let p = 0; p < P; p++) if ((await node.host.status()).find((s) => s.partition === p)?.lag !== 0) return false;
+      for (let p = 0; p < P; p++) if (node.host.status().find((s) => s.partition === p)?.lag !== 0) return false;
       const ends = await backbone.endOffsets('jade.vectors');
       return ends.reduce((a, b) => a + b, 0) >= 300 + 1 + 2 * P + 300 + P;
     }, { what: 'erasure', timeoutMs: 20_000 });
