@@ -89,6 +89,9 @@ export const ERROR_CODES = {
   JADE_ERR_DB_NOT_READY: def(503, 'database %s is still being created; retry shortly', true),
   JADE_ERR_DB_INVALID: def(400, 'invalid database definition: %s'),
 
+  // Cluster
+  JADE_ERR_NODE_UNREACHABLE: def(503, 'index node %s did not answer: %s', true),
+
   // Consistency
   JADE_ERR_CONSISTENCY_TIMEOUT: def(504, 'partition %s did not reach offset %s within %s ms', true),
 } as const satisfies Record<string, ErrorDefinition>;

@@ -26,7 +26,8 @@ const readOptions = {
   minOffset: { type: 'integer', minimum: 0 },
   timeoutMs: { type: 'integer', minimum: 1, maximum: 60_000 },
 } as const;
-const partitionParams = { type: 'object', required: ['partition'], properties: { partition: { type: 'integer', minimum: 0 } } } as const;
+// Path parameters are strings, and types are never coerced: the pattern admits only a partition number.
+const partitionParams = { type: 'object', required: ['partition'], properties: { partition: { type: 'string', pattern: '^[0-9]{1,5}$' } } } as const;
 
 interface ReadBody {
   database: string;
@@ -60,7 +61,8 @@ export function buildInternalApi(options: InternalApiOptions): FastifyInstance {
     ...(body.minOffset === undefined ? {} : { minOffset: body.minOffset }),
     ...(body.timeoutMs === undefined ? {} : { timeoutMs: body.timeoutMs }),
   });
-  const ownedPartition = (partition: number): number => {
+  const ownedPartition = (param: string): number => {
+    const partition = Number(param);
     if (!options.host.owns(partition)) throw jadeError('JADE_ERR_LOG_NOT_ASSIGNED', [partition]);
     return partition;
   };
@@ -72,7 +74,7 @@ export function buildInternalApi(options: InternalApiOptions): FastifyInstance {
     partitions: options.host.status(),
   }));
 
-  app.post<{ Params: { partition: number }; Body: ReadBody & { search: ShardSearch } }>(
+  app.post<{ Params: { partition: string }; Body: ReadBody & { search: ShardSearch } }>(
     '/internal/v1/partitions/:partition/search',
     {
       schema: {
@@ -90,7 +92,7 @@ export function buildInternalApi(options: InternalApiOptions): FastifyInstance {
     }),
   );
 
-  app.post<{ Params: { partition: number }; Body: ReadBody & { ids: string[] } }>(
+  app.post<{ Params: { partition: string }; Body: ReadBody & { ids: string[] } }>(
     '/internal/v1/partitions/:partition/get',
     {
       schema: {
@@ -108,7 +110,7 @@ export function buildInternalApi(options: InternalApiOptions): FastifyInstance {
     }),
   );
 
-  app.post<{ Params: { partition: number }; Body: ReadBody & { after?: string; limit: number; filter?: unknown } }>(
+  app.post<{ Params: { partition: string }; Body: ReadBody & { after?: string; limit: number; filter?: unknown } }>(
     '/internal/v1/partitions/:partition/scroll',
     {
       schema: {
@@ -128,7 +130,7 @@ export function buildInternalApi(options: InternalApiOptions): FastifyInstance {
     },
   );
 
-  app.post<{ Params: { partition: number }; Body: ReadBody & { filter?: unknown } }>(
+  app.post<{ Params: { partition: string }; Body: ReadBody & { filter?: unknown } }>(
     '/internal/v1/partitions/:partition/count',
     {
       schema: {

@@ -57,7 +57,10 @@ export type ResolvedVectorIndexParams = Readonly<Required<VectorIndexParams>>;
 export interface SearchOptions {
   /** Candidate list size for this search (never below k). */
   ef?: number;
-  /** Only points whose label passes are returned. Evaluated during the graph walk; keep it cheap and pure. */
+  /**
+   * Only points whose label passes are returned. Called during the graph walk (from native code, so it must be
+   * synchronous), and it must not call back into this index. An error it throws is rethrown by `search`.
+   */
   filter?: (label: number) => boolean;
   /** How many live points the caller knows (or estimates) match `filter`; skips the sampling estimate. */
   filterCount?: number;
@@ -114,7 +117,7 @@ export class VectorIndex {
   /** Reused argument for hnswlib, which takes plain arrays only. */
   private readonly scratch: number[];
   private pages: (Float32Array | undefined)[] = [];
-  /** Euclidean norms of the stored values (cosine only). */
+  /** Euclidean norms of the stored values, by label (cosine scores divide by them). */
   private norms = new Float64Array(0);
   private states = new Uint8Array(0);
   /** One past the highest label ever used or handed out: labels below it that are not live are free. */
@@ -164,7 +167,7 @@ export class VectorIndex {
     try {
       sidecar = fs.readFileSync(file + SIDECAR_SUFFIX);
     } catch (err) {
-      throw fail(`cannot read ${file + SIDECAR_SUFFIX}: ${(err as Error).message}`, err);
+      throw fail(`cannot read ${file + SIDECAR_SUFFIX}: ${messageOf(err)}`, err);
     }
     const header = readSidecarHeader(sidecar, fail);
     const expected: [string, number, number][] = [
@@ -180,7 +183,7 @@ export class VectorIndex {
     try {
       inner.readIndexSync(file, true);
     } catch (err) {
-      throw fail((err as Error).message, err);
+      throw fail(messageOf(err), err);
     }
     const index = new VectorIndex(resolved, inner);
     try {
@@ -213,7 +216,7 @@ export class VectorIndex {
       if (written < minimumBytes) throw new Error(`hnswlib wrote ${written} bytes, fewer than the ${minimumBytes} its points need`);
       await fs.promises.writeFile(sidecarFile, sidecar);
     } catch (err) {
-      throw jadeError('JADE_ERR_INDEX_WRITE_FAILED', [file, (err as Error).message], { cause: err });
+      throw jadeError('JADE_ERR_INDEX_WRITE_FAILED', [file, messageOf(err)], { cause: err });
     } finally {
       this.writes -= 1;
       if (this.closed && this.writes === 0) this.inner = undefined;
@@ -233,8 +236,9 @@ export class VectorIndex {
       // adding it anew with replaceDeleted would leave its old slot under the same label (two slots, one label).
       try {
         inner.unmarkDelete(label);
-      } catch {
+      } catch (err) {
         // replaceDeleted gave this tombstone to another label since: the label has no slot any more.
+        if (!messageOf(err).includes('Label not found')) throw nativeError('restore a deleted point', err);
         kind = ABSENT;
       }
       if (kind === TOMB) {
@@ -745,8 +749,14 @@ function checkLabel(label: number): void {
   }
 }
 
+// Errors from the addon may come from another realm (Jest's vm contexts): read the message without instanceof.
+function messageOf(err: unknown): string {
+  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(err);
+}
+
 function nativeError(action: string, err: unknown): JadeError {
-  return jadeError('JADE_ERR_INDEX_NATIVE_FAILED', [action, err instanceof Error ? err.message : String(err)], { cause: err });
+  return jadeError('JADE_ERR_INDEX_NATIVE_FAILED', [action, messageOf(err)], { cause: err });
 }
 
 function native<T>(action: string, call: () => T): T {

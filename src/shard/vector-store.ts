@@ -119,9 +119,10 @@ export class VectorStore {
     });
   }
 
-  /** Copies the store, as of now, into `file` (compacted), flushed to disk. */
+  /** Copies the store, as of now, into `file`, flushed to disk. */
   async copyTo(file: string): Promise<void> {
-    await this.handle().root.backup(file, true);
+    // Not compacted: lmdb-js 3.5 compacting copies can fail an assertion in mdb_page_alloc once written to again.
+    await this.handle().root.backup(file, false);
     const fd = fs.openSync(file, 'r');
     try {
       fs.fsyncSync(fd);

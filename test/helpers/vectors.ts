@@ -88,12 +88,12 @@ export function bruteForceTopK(
   k: number,
   filter?: (label: number) => boolean,
 ): { label: number; score: number }[] {
-  const entries: [number, Float32Array][] = Array.isArray(points)
-    ? (points as readonly Float32Array[]).map((v, label) => [label, v])
-    : [...(points as ReadonlyMap<number, Float32Array>).entries()];
-  const scored = entries
-    .filter(([label]) => filter === undefined || filter(label))
-    .map(([label, v]) => ({ label, score: referenceScore(metric, query, v) }));
+  const scored: { label: number; score: number }[] = [];
+  const consider = (v: Float32Array, label: number): void => {
+    if (filter === undefined || filter(label)) scored.push({ label, score: referenceScore(metric, query, v) });
+  };
+  if (Array.isArray(points)) (points as readonly Float32Array[]).forEach(consider);
+  else (points as ReadonlyMap<number, Float32Array>).forEach(consider);
   const higherIsBetter = metric !== 'euclidean';
   scored.sort((a, b) => (higherIsBetter ? b.score - a.score : a.score - b.score) || a.label - b.label);
   return scored.slice(0, k);
