@@ -17,6 +17,11 @@ export interface DatabaseLifecycleOptions {
   catalog: CatalogReader;
   topics: TopicNames;
   partitions: number;
+  /**
+   * How many partitions still await the erasure of a dropped incarnation named `name` (from the index nodes of
+   * replica group 0). A re-create waits for zero, so no erasing tombstone can follow a record of the new incarnation.
+   */
+  partitionsAwaitingErasure?: (name: string) => Promise<number>;
 }
 
 export class DatabaseLifecycle {
@@ -27,6 +32,9 @@ export class DatabaseLifecycle {
 
   /** Creates a database; 409 `JADE_ERR_DB_EXISTS` when the name is live (the catalog voided this create). */
   async create(definition: DatabaseDefinition, requestId: string | null = null): Promise<DatabaseIncarnation> {
+    if (this.options.catalog.state.live(definition.name) !== undefined) throw jadeError('JADE_ERR_DB_EXISTS', [definition.name]);
+    const erasing = (await this.options.partitionsAwaitingErasure?.(definition.name)) ?? 0;
+    if (erasing > 0) throw jadeError('JADE_ERR_DB_ERASING', [definition.name, erasing]);
     const offset = await this.appendCatalog({ eventType: 'create', name: definition.name, definition, requestId });
     if (this.options.catalog.verdict(offset) !== 'applied') throw jadeError('JADE_ERR_DB_EXISTS', [definition.name]);
     const created = this.options.catalog.state.incarnation(offset)!;

@@ -15,9 +15,9 @@ import type { RecordCodec } from '../log/codec';
 import { deadLetterKey, isReservedKey, markerKey, vectorKey } from '../log/records';
 import { indexGroup, type TopicNames } from '../log/topics';
 import { silentLogger, type Logger } from '../logger';
-import { ERASURE_HEADER, type DeadLetter } from '../shard/shard';
+import { ERASURE_HEADER, type DeadLetter, type DroppedIncarnation } from '../shard/shard';
 import { SnapshotStore } from '../shard/snapshot';
-import type { ShardRuntime } from './shard-runtime';
+import type { OpenedShard, ShardRuntime } from './shard-runtime';
 
 export interface ShardHostOptions {
   backbone: Backbone;
@@ -52,6 +52,8 @@ export interface PartitionStatus {
   lastSnapshotAtMs: number | undefined;
   lastSnapshotDurationMs: number | undefined;
   deadLetters: number;
+  /** Dropped databases whose erasure has not reached this partition yet: re-creating one waits for this. */
+  awaitingErasure: DroppedIncarnation[];
 }
 
 interface OwnedPartition extends PartitionStatus {
@@ -61,7 +63,8 @@ interface OwnedPartition extends PartitionStatus {
   appliedSinceSnapshot: number;
   changedAtMs: number | undefined;
   caughtUpAtMs: number;
-  erasing: Set<number>;
+  /** Incarnations whose tombstones and erased marker this node has already written (group 0). */
+  erasuresWritten: Set<number>;
   /** Serialises batches, snapshots and revocation of this partition. */
   work: Promise<void>;
 }
@@ -106,7 +109,7 @@ export class ShardHost {
   /** Status of every owned partition. */
   status(): PartitionStatus[] {
     return [...this.owned.values()]
-      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters }) => ({
+      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure }) => ({
         partition,
         nextOffset,
         endOffset,
@@ -116,6 +119,7 @@ export class ShardHost {
         lastSnapshotAtMs,
         lastSnapshotDurationMs,
         deadLetters,
+        awaitingErasure,
       }))
       .sort((a, b) => a.partition - b.partition);
   }
@@ -184,27 +188,28 @@ export class ShardHost {
       const maxAgeMs = Number(this.options.vectors.configs['delete.retention.ms'] ?? String(24 * 3600 * 1000));
       const usable = await snapshots.newestUsable({ topicIdentity: this.options.vectors.identity ?? '', maxAgeMs });
       const started = Date.now();
-      let nextOffset: number;
+      let opened: OpenedShard;
       try {
-        ({ nextOffset } = await this.options.runtime.open({
+        opened = await this.options.runtime.open({
           partition,
           partitionCount: this.partitionCount,
           dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
           ...(usable === undefined ? {} : { snapshot: { storeFile: usable.storeFile, indexFiles: [...usable.indexFiles] } }),
           ...(this.options.encryptionKey === undefined ? {} : { encryptionKey: this.options.encryptionKey }),
-        }));
+        });
       } catch (err) {
         if (usable === undefined) throw err;
         // A snapshot that verifies but will not load (another layout or version): replay from the start instead.
         this.logger.warn({ err, partition, snapshot: usable.dir }, 'snapshot failed to load; replaying the partition from offset 0');
         snapshots.removeAll();
-        ({ nextOffset } = await this.options.runtime.open({
+        opened = await this.options.runtime.open({
           partition,
           partitionCount: this.partitionCount,
           dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
           ...(this.options.encryptionKey === undefined ? {} : { encryptionKey: this.options.encryptionKey }),
-        }));
+        });
       }
+      const nextOffset = opened.nextOffset;
       if (usable === undefined) snapshots.removeAll();
       const end = ends[partition] ?? 0;
       const owned: OwnedPartition = {
@@ -217,12 +222,13 @@ export class ShardHost {
         lastSnapshotAtMs: usable?.manifest.createdAtMs,
         lastSnapshotDurationMs: undefined,
         deadLetters: 0,
+        awaitingErasure: opened.awaitingErasure,
         snapshots,
         readyAt: end,
         appliedSinceSnapshot: 0,
         changedAtMs: undefined,
         caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
-        erasing: new Set(),
+        erasuresWritten: new Set(),
         work: Promise.resolve(),
       };
       if (owned.ready) owned.caughtUpAtMs = Date.now();
@@ -277,6 +283,7 @@ export class ShardHost {
       const result = await this.options.runtime.apply(owned.partition, records, { catalogComplete });
       if (result.deadLetters.length > 0) await this.deadLetter(owned, result.deadLetters);
       lifecycleChanged ||= result.lifecycleChanged;
+      owned.awaitingErasure = result.awaitingErasure;
       const appliedUpTo = result.consumed > 0 ? records[result.consumed - 1]!.offset + 1 : owned.nextOffset;
       this.advance(owned, appliedUpTo, batch.highWatermark, result.consumed);
       records = records.slice(result.consumed);
@@ -335,8 +342,8 @@ export class ShardHost {
   private async erase(owned: OwnedPartition): Promise<void> {
     const pending = await this.options.runtime.pendingErasures(owned.partition);
     for (const erasure of pending) {
-      if (owned.erasing.has(erasure.incarnation)) continue;
-      owned.erasing.add(erasure.incarnation);
+      if (owned.erasuresWritten.has(erasure.incarnation)) continue;
+      owned.erasuresWritten.add(erasure.incarnation);
       const header = { [ERASURE_HEADER]: Buffer.from(String(erasure.incarnation)) };
       const tombstones: ProduceRecord[] = erasure.ids.map((id) => ({ key: Buffer.from(vectorKey(erasure.name, id)), value: null, headers: header }));
       for (let i = 0; i < tombstones.length; i += 1000) {

@@ -10,7 +10,7 @@ import type { ConsumedRecord } from '../log/backbone';
 import { RecordCodec, type RecordCodecOptions } from '../log/codec';
 import type { DatabaseEventRecord } from '../log/records';
 import { compileFilter } from '../shard/filter';
-import { Shard, type ApplyResult, type PendingErasure, type SearchHit, type ShardVector } from '../shard/shard';
+import { Shard, type ApplyResult, type DroppedIncarnation, type PendingErasure, type SearchHit, type ShardVector } from '../shard/shard';
 
 /** A search as it crosses to a worker: plain data (the filter is compiled on the other side). */
 export interface ShardSearch {
@@ -33,10 +33,15 @@ export interface OpenShardRequest {
   encryptionKey?: Buffer;
 }
 
+export interface OpenedShard {
+  nextOffset: number;
+  awaitingErasure: DroppedIncarnation[];
+}
+
 export interface ShardRuntime {
   /** Applies a catalog record (in offset order) to the runtime's copy of the catalog. */
   applyCatalog(offset: number, event: DatabaseEventRecord | null): Promise<void>;
-  open(request: OpenShardRequest): Promise<{ nextOffset: number }>;
+  open(request: OpenShardRequest): Promise<OpenedShard>;
   apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): Promise<ApplyResult>;
   search(partition: number, database: string, search: ShardSearch): Promise<SearchHit[]>;
   get(partition: number, database: string, ids: string[]): Promise<ShardVector[]>;
@@ -68,7 +73,7 @@ export class ShardSet {
     else this.catalog.apply(offset, event);
   }
 
-  async open(request: OpenShardRequest): Promise<{ nextOffset: number }> {
+  async open(request: OpenShardRequest): Promise<OpenedShard> {
     await this.close(request.partition);
     fs.rmSync(request.dir, { recursive: true, force: true });
     fs.mkdirSync(request.dir, { recursive: true });
@@ -85,7 +90,7 @@ export class ShardSet {
       new Map(request.snapshot?.indexFiles ?? []),
     );
     this.shards.set(request.partition, shard);
-    return { nextOffset: shard.nextOffset };
+    return { nextOffset: shard.nextOffset, awaitingErasure: shard.awaitingErasure() };
   }
 
   apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): ApplyResult {
@@ -163,7 +168,7 @@ export class InProcessShardRuntime implements ShardRuntime {
     this.set.applyCatalog(offset, event);
     return Promise.resolve();
   }
-  open(request: OpenShardRequest): Promise<{ nextOffset: number }> {
+  open(request: OpenShardRequest): Promise<OpenedShard> {
     return this.set.open(request);
   }
   apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): Promise<ApplyResult> {

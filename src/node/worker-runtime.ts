@@ -10,7 +10,7 @@ import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodecOptions } from '../log/codec';
 import type { DatabaseEventRecord } from '../log/records';
 import type { ApplyResult, PendingErasure, SearchHit, ShardVector } from '../shard/shard';
-import type { OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
+import type { OpenedShard, OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
 
 interface WorkerError {
   code?: ErrorCode;
@@ -99,7 +99,7 @@ export class WorkerShardRuntime implements ShardRuntime {
   async applyCatalog(offset: number, event: DatabaseEventRecord | null): Promise<void> {
     await Promise.all(this.threads.map((t) => t.call('applyCatalog', offset, event)));
   }
-  open(request: OpenShardRequest): Promise<{ nextOffset: number }> {
+  open(request: OpenShardRequest): Promise<OpenedShard> {
     return this.thread(request.partition).call('open', request);
   }
   async apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): Promise<ApplyResult> {

@@ -34,9 +34,16 @@ export interface ApplyResult {
   consumed: number;
   /** A drop or erased marker took effect: time for a snapshot that no longer holds the dropped data. */
   lifecycleChanged: boolean;
+  /** Dropped incarnations whose `erased` marker this partition has not applied yet. */
+  awaitingErasure: DroppedIncarnation[];
   deadLetters: DeadLetter[];
   /** Set when a marker names a catalog offset the catalog has not reached: catch up, then apply the rest. */
   waitForCatalogOffset?: number;
+}
+
+export interface DroppedIncarnation {
+  name: string;
+  incarnation: number;
 }
 
 /** A dropped incarnation whose ids this partition still has to tombstone (replica group 0's job). */
@@ -165,7 +172,7 @@ export class Shard {
           // A marker ahead of a complete catalog names a create that never happened: it is void, not awaited.
           if (this.options.catalog.nextOffset <= marker.incarnation && options.catalogComplete !== true) {
             flush();
-            return { consumed, deadLetters, lifecycleChanged, waitForCatalogOffset: marker.incarnation };
+            return { consumed, deadLetters, lifecycleChanged, awaitingErasure: this.awaitingErasure(), waitForCatalogOffset: marker.incarnation };
           }
           flush();
           meta = this.applyMarker(marker, record.offset);
@@ -179,7 +186,7 @@ export class Shard {
       consumed += 1;
     }
     flush();
-    return { consumed, deadLetters, lifecycleChanged };
+    return { consumed, deadLetters, lifecycleChanged, awaitingErasure: this.awaitingErasure() };
   }
 
   search(database: string, request: SearchRequest): SearchHit[] {
@@ -251,6 +258,13 @@ export class Shard {
     let n = 0;
     for (const { vector } of this.store.entries(held.incarnation)) if (filter.matches(vector.metadata)) n += 1;
     return n;
+  }
+
+  /** Dropped incarnations whose `erased` marker this partition has not applied yet (cheap: no ids). */
+  awaitingErasure(): DroppedIncarnation[] {
+    return Object.entries(this.meta.dropped)
+      .filter(([, d]) => !d.erased)
+      .map(([incarnation, d]) => ({ name: d.name, incarnation: Number(incarnation) }));
   }
 
   /** Dropped incarnations whose erasure this partition has not seen yet, with the ids to tombstone. */
