@@ -1,12 +1,24 @@
 /**
  * Durability across a broker restart (DESIGN.md invariants 2 and 5): a 3-broker cluster, a topic with RF 3 and
  * `min.insync.replicas=2`, and a produce loop through KafkaBackbone. While the loop runs, the broker leading the most
- * partitions is stopped (SIGKILL, then in a second run SIGTERM), writes keep being acknowledged by the two left, the
- * broker is restarted, and the loop goes on. Afterwards the whole topic is read back with a fresh consumer group:
+ * partitions is stopped (SIGKILL while a produce call is in flight, or SIGTERM), writes keep being acknowledged by
+ * the two left, the broker is restarted, and the loop goes on. Afterwards the whole topic is read back with a fresh
+ * consumer group:
  * - every acknowledged id is there (lost = 0), and no id that was never attempted (neverSent = 0);
  * - every acknowledgement names the partition and offset where its record really is;
- * - ids stored more than once (possible only where a produce was retried or the producer recreated) are counted and
- *   reported; since an upsert is idempotent by id, the state a shard builds from the log is the same as without them.
+ * - ids stored more than once (possible only where a produce call failed or the producer was recreated) are counted
+ *   and reported; since an upsert is idempotent by id, the state a shard builds from the log is the same without them.
+ *
+ * Two shapes of produce calls: `mixed` (two concurrent calls of 200 consecutive ids, coalesced by the backbone, so
+ * the count per partition varies) and `uniform` (one call at a time with the same count in every partition, as a
+ * gateway sending same-sized requests does; single upserts are the extreme case). The uniform SIGKILL case repeats
+ * the kill a few times, since whether the killed broker's last records reach a follower is a race.
+ *
+ * Why the uniform shape matters: KafkaJS 2.2.4's sendBatch can resolve without a partition whose leader moved during
+ * its retries (producer/sendMessages.js skips brokers that already answered), having rolled back that partition's
+ * sequence numbers although its records may be in the log. If the producer is kept, the next batch of the same size
+ * for that partition reuses those sequence numbers, and the broker acknowledges it as a duplicate of the earlier one
+ * (with the earlier batch's offsets) without writing it: `lost` and `ackMismatches` catch exactly that.
  *
  * The cluster is this file's own (free ports on loopback), stopped in afterAll whatever happens.
  */
@@ -21,12 +33,19 @@ import { randomName, waitFor } from '../test/helpers/wait';
 import { startKafka, type LocalKafka } from './kafka/local-kafka';
 
 const PARTITIONS = 6;
+/** Ids per call in `mixed` loops, and concurrent calls. */
 const BATCH = 200;
 const WORKERS = 2;
+/** Ids per partition per call in `uniform` loops (one call at a time). */
+const PER_PARTITION = 30;
 const DATABASE = 'restart';
-/** Bounds the loop's volume: a short pause after each acknowledged batch. */
+/** Bounds the loop's volume: a short pause after each acknowledged call. */
 const PAUSE_MS = 10;
-const KILL_AT = Number(process.env.KILL_AT ?? '0.6');
+/** A SIGKILL lands this far into a produce call, as a fraction of the recent median call time. */
+const KILL_AT = 0.7;
+
+type Shape = 'mixed' | 'uniform';
+type Signal = 'SIGKILL' | 'SIGTERM';
 
 interface LoopStats {
   attempted: Set<number>;
@@ -34,19 +53,18 @@ interface LoopStats {
   failed: Set<number>;
   failedCalls: number;
   failures: string[];
-  /** Time each successful produce call resolved. */
+  /** When each successful call resolved (ms since the epoch), and how long it took. */
   ackTimes: number[];
-  /** Duration of each successful call. */
   latencies: number[];
-  /** When the latest call was issued, and how many calls were. */
+  /** When the latest call was issued (performance.now()), and how many calls were issued. */
   lastCallAt: number;
   calls: number;
 }
 
 interface Loop {
   stats: LoopStats;
-  /** Resolves once this many more ids have been acknowledged than when it was called. */
-  acksBeyond(count: number, timeoutMs: number, what: string): Promise<void>;
+  /** Resolves once this many more calls have been acknowledged than when it was called. */
+  callsBeyond(count: number, timeoutMs: number, what: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,19 +79,18 @@ function valueOf(n: number): Buffer {
   return codec.encode({ type: 'vector-upsert', database: DATABASE, id: idOf(n), values: Float32Array.of(n, n + 0.5, -n, 1), metadata: { n } });
 }
 
-/**
- * How a loop forms its produce calls. `mixed`: WORKERS concurrent calls of BATCH consecutive ids each (the backbone
- * coalesces them), so a call's count per partition varies. `uniform`: one call at a time with exactly PER_PARTITION
- * ids in every partition, as a gateway sending same-sized requests (single upserts are the extreme case) does.
- */
-type LoopShape = 'mixed' | 'uniform';
-const PER_PARTITION = 30;
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
-function startLoop(backbone: KafkaBackbone, topic: string, shape: LoopShape): Loop {
-  const stats: LoopStats = { attempted: new Set(), acknowledged: new Map(), failed: new Set(), failedCalls: 0, failures: [], ackTimes: [], latencies: [], lastCallAt: 0, calls: 0 };
+function startLoop(backbone: KafkaBackbone, topic: string, shape: Shape): Loop {
+  const stats: LoopStats = {
+    attempted: new Set(), acknowledged: new Map(), failed: new Set(), failedCalls: 0, failures: [],
+    ackTimes: [], latencies: [], lastCallAt: 0, calls: 0,
+  };
   let next = 0;
   let running = true;
-  // Ids waiting for a uniform call, by partition (every id is used, in order within its partition).
+  // Ids waiting for a uniform call, by partition (each id is used once; ids go out in order within a partition).
   const buckets = Array.from({ length: PARTITIONS }, () => [] as number[]);
   const nextIds = (): number[] => {
     if (shape === 'mixed') return Array.from({ length: BATCH }, () => next++);
@@ -87,9 +104,10 @@ function startLoop(backbone: KafkaBackbone, topic: string, shape: LoopShape): Lo
     while (running) {
       const ids = nextIds();
       for (const n of ids) stats.attempted.add(n);
+      const records = ids.map((n) => ({ key: Buffer.from(vectorKey(DATABASE, idOf(n))), value: valueOf(n) }));
       const startedAt = performance.now();
       try {
-        const call = backbone.produce(topic, ids.map((n) => ({ key: Buffer.from(vectorKey(DATABASE, idOf(n))), value: valueOf(n) })));
+        const call = backbone.produce(topic, records);
         stats.lastCallAt = startedAt;
         stats.calls++;
         const acks = await call;
@@ -114,19 +132,15 @@ function startLoop(backbone: KafkaBackbone, topic: string, shape: LoopShape): Lo
   const workers = Array.from({ length: shape === 'mixed' ? WORKERS : 1 }, () => worker());
   return {
     stats,
-    acksBeyond: async (count, timeoutMs, what) => {
-      const target = stats.acknowledged.size + count;
-      await waitFor(() => stats.acknowledged.size >= target, { timeoutMs, intervalMs: 20, what });
+    callsBeyond: async (count, timeoutMs, what) => {
+      const target = stats.ackTimes.length + count;
+      await waitFor(() => stats.ackTimes.length >= target, { timeoutMs, intervalMs: 20, what });
     },
     stop: async () => {
       running = false;
       await Promise.all(workers);
     },
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 describe('broker restart during a produce loop (3 brokers, RF 3, min.insync.replicas=2)', () => {
@@ -149,8 +163,8 @@ describe('broker restart during a produce loop (3 brokers, RF 3, min.insync.repl
     await kafka?.stop();
   }, 60_000);
 
-  /** Partition leaders of a topic, from a fresh metadata request. */
-  async function leaders(topic: string): Promise<ITopicMetadata['partitions']> {
+  /** Partitions of a topic with their leaders and ISRs, from a fresh metadata request. */
+  async function partitionsOf(topic: string): Promise<ITopicMetadata['partitions']> {
     const admin = new Kafka({ clientId: 'jade-restart-test', brokers: kafka!.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
@@ -161,13 +175,51 @@ describe('broker restart during a produce loop (3 brokers, RF 3, min.insync.repl
     }
   }
 
-  it.each([
-    ['SIGKILL', 'mixed'],
-    ['SIGTERM', 'mixed'],
-    ['SIGKILL', 'uniform'],
-  ] as const)('keeps every acknowledged write and nothing unsent across a %s of a partition leader (%s calls)', async (signal, shape) => {
-    const bb = backbone!;
+  /** One outage: stop the broker leading the most partitions, keep producing, restart it, wait for a full ISR. */
+  async function outage(topic: string, loop: Loop, signal: Signal, report: string[]): Promise<void> {
     const cluster = kafka!;
+    const before = await partitionsOf(topic);
+    const led = new Map<number, number[]>();
+    for (const p of before) led.set(p.leader, [...(led.get(p.leader) ?? []), p.partitionId]);
+    const [victim, partitions] = [...led].sort((a, b) => b[1].length - a[1].length)[0]!;
+    const t0 = Date.now();
+    let how = '';
+    if (signal === 'SIGKILL') {
+      // Kill while a call is in flight, part-way through its usual time: its records may have reached a follower
+      // while the acknowledgement never leaves the broker.
+      const recent = loop.stats.latencies.slice(-20).sort((a, b) => a - b);
+      const median = recent[Math.floor(recent.length / 2)] ?? 5;
+      const calls = loop.stats.calls;
+      await waitFor(() => loop.stats.calls > calls, { timeoutMs: 30_000, intervalMs: 1, what: 'a call in flight' });
+      const at = loop.stats.lastCallAt + median * KILL_AT;
+      while (performance.now() < at) await new Promise((resolve) => setImmediate(resolve));
+      process.kill(cluster.nodes.find((n) => n.nodeId === victim)!.pid!, 'SIGKILL');
+      how = `, ${(performance.now() - loop.stats.lastCallAt).toFixed(0)} ms into a call (median ${median.toFixed(0)} ms)`;
+    }
+    await cluster.stopNode(victim, signal);
+    const stopped = Date.now();
+    // With 2 of 3 in sync, writes keep being acknowledged; keep producing at least 3 s with the broker down.
+    await loop.callsBeyond(10, 60_000, `acknowledgements with broker ${victim} down`);
+    const resumed = Date.now();
+    await sleep(Math.max(0, stopped + 3_000 - Date.now()));
+    const restart = Date.now();
+    await cluster.startNode(victim);
+    const restarted = Date.now();
+    await loop.callsBeyond(10, 60_000, `acknowledgements after broker ${victim} came back`);
+    // The next outage (or the end) finds every replica in sync again.
+    await waitFor(async () => (await partitionsOf(topic)).every((p) => p.isr.length === 3), { timeoutMs: 60_000, intervalMs: 250, what: `broker ${victim} back in every ISR` });
+    report.push(
+      `${signal} broker ${victim} (leader of partitions ${partitions.join(',')})${how}: stop took ${stopped - t0} ms, acks went on ${resumed - stopped} ms later, ` +
+      `restart took ${restarted - restart} ms, full ISR ${Date.now() - restarted} ms after`,
+    );
+  }
+
+  it.each([
+    ['SIGKILL', 'mixed', 1],
+    ['SIGTERM', 'mixed', 1],
+    ['SIGKILL', 'uniform', 3],
+  ] as const)('keeps every acknowledged write and nothing unsent across a %s of a partition leader (%s calls, %i outages)', async (signal, shape, outages) => {
+    const bb = backbone!;
     const topic = `${prefix}.vectors-${signal.toLowerCase()}-${shape}`;
     await bb.ensureTopic({
       name: topic,
@@ -175,49 +227,23 @@ describe('broker restart during a produce loop (3 brokers, RF 3, min.insync.repl
       replicationFactor: 3,
       configs: { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'min.insync.replicas': '2' },
     });
-    const before = await leaders(topic);
-    expect(before.every((p) => p.isr.length === 3)).toBe(true);
-    const count = new Map<number, number>();
-    for (const p of before) count.set(p.leader, (count.get(p.leader) ?? 0) + 1);
-    const victim = [...count].sort((a, b) => b[1] - a[1])[0]![0];
-    const led = before.filter((p) => p.leader === victim).map((p) => p.partitionId);
+    expect((await partitionsOf(topic)).every((p) => p.isr.length === 3)).toBe(true);
 
     const warningsBefore = warnings.length;
+    const report: string[] = [];
     const loop = startLoop(bb, topic, shape);
-    const marks = { stop: 0, stopped: 0, resumed: 0, restart: 0, restarted: 0, loopEnd: 0 };
-    let stopped = false;
+    const start = Date.now();
+    let firstStop = 0;
+    let loopEnd = 0;
     try {
-      await waitFor(() => loop.stats.latencies.length >= 40, { timeoutMs: 30_000, what: '40 acknowledged calls before the stop' });
-      marks.stop = Date.now();
-      if (signal === 'SIGKILL') {
-        // Kill while a call is in flight, part-way through its usual latency: its records may be on the followers
-        // while the acknowledgement never leaves the broker.
-        const sorted = loop.stats.latencies.slice(-20).sort((a, b) => a - b);
-        const median = sorted[Math.floor(sorted.length / 2)] ?? 5;
-        const calls = loop.stats.calls;
-        await waitFor(() => loop.stats.calls > calls, { timeoutMs: 10_000, intervalMs: 1, what: 'a call in flight' });
-        const at = loop.stats.lastCallAt + median * KILL_AT;
-        while (performance.now() < at) await new Promise((resolve) => setImmediate(resolve));
-        process.kill(cluster.nodes.find((n) => n.nodeId === victim)!.pid!, 'SIGKILL');
-        console.log(`median call ${median.toFixed(1)} ms (${sorted.map((x) => x.toFixed(0)).join(',')}), killed ${(performance.now() - loop.stats.lastCallAt).toFixed(1)} ms into call ${loop.stats.calls}`);
-      }
-      await cluster.stopNode(victim, signal);
-      marks.stopped = Date.now();
-      // With 2 of 3 in sync, writes keep being acknowledged: at least 3 s and 10 batches with the broker down.
-      await loop.acksBeyond(10 * BATCH, 60_000, `acknowledgements with broker ${victim} down`);
-      marks.resumed = Date.now();
-      await sleep(Math.max(0, marks.stopped + 3_000 - Date.now()));
-      marks.restart = Date.now();
-      await cluster.startNode(victim);
-      marks.restarted = Date.now();
-      await loop.acksBeyond(10 * BATCH, 60_000, `acknowledgements after broker ${victim} came back`);
-      await sleep(1_000);
+      await loop.callsBeyond(40, 30_000, '40 acknowledged calls before the first outage');
+      firstStop = Date.now();
+      for (let i = 0; i < outages; i++) await outage(topic, loop, signal, report);
+      await sleep(500);
     } finally {
       await loop.stop();
-      marks.loopEnd = Date.now();
-      stopped = true;
+      loopEnd = Date.now();
     }
-    expect(stopped).toBe(true);
 
     // Read the whole topic back with a fresh consumer group.
     const t = Date.now();
@@ -228,57 +254,59 @@ describe('broker restart during a produce loop (3 brokers, RF 3, min.insync.repl
     const { attempted, acknowledged, failed } = loop.stats;
     const occurrences = new Map<number, number>();
     const state = new Map<string, Buffer>(); // what a shard applying upserts by id ends up with
-    const ackMismatches: string[] = [];
     const bad: string[] = [];
-    const at = new Map<string, number>();
+    const idAt = new Map<string, number>();
     for (const record of read) {
       const decoded = codec.decode(record.value!);
-      if (decoded.type !== 'vector-upsert' || record.key!.toString() !== vectorKey(decoded.database, decoded.id)) {
+      if (decoded.type !== 'vector-upsert' || record.key!.toString() !== vectorKey(decoded.database, decoded.id) || !/^r-\d+$/.test(decoded.id)) {
         bad.push(`${record.partition}/${record.offset}`);
         continue;
       }
       const n = Number(decoded.id.slice(2));
       occurrences.set(n, (occurrences.get(n) ?? 0) + 1);
       state.set(decoded.id, record.value!);
-      at.set(`${record.partition}/${record.offset}`, n);
+      idAt.set(`${record.partition}/${record.offset}`, n);
     }
+    // An acknowledgement must name where its record is; a record acknowledged at another record's offset is lost.
+    const ackMismatches: string[] = [];
     for (const [n, ack] of acknowledged) {
-      if (at.get(`${ack.partition}/${ack.offset}`) !== n) ackMismatches.push(`${idOf(n)} acked at ${ack.partition}/${ack.offset}, found ${at.get(`${ack.partition}/${ack.offset}`)}`);
+      const found = idAt.get(`${ack.partition}/${ack.offset}`);
+      if (found !== n) ackMismatches.push(`${idOf(n)} acknowledged at ${ack.partition}/${ack.offset}, which holds ${found === undefined ? 'nothing' : idOf(found)}`);
     }
     const lost = [...acknowledged.keys()].filter((n) => !occurrences.has(n));
     const neverSent = [...occurrences.keys()].filter((n) => !attempted.has(n));
     const duplicated = [...occurrences].filter(([, c]) => c > 1).map(([n, c]) => `${idOf(n)}x${c}`);
     const failedPresent = [...failed].filter((n) => occurrences.has(n)).length;
 
-    // Stall: the longest gap between two successful acks, counted from the stop on.
+    // Stall: the longest gap between two successful calls, counted from the first stop on.
     const times = loop.stats.ackTimes.slice().sort((a, b) => a - b);
     let stallMs = 0;
     for (let i = 1; i < times.length; i++) {
-      if (times[i]! >= marks.stop) stallMs = Math.max(stallMs, times[i]! - Math.max(times[i - 1]!, marks.stop));
+      if (times[i]! >= firstStop) stallMs = Math.max(stallMs, times[i]! - Math.max(times[i - 1]!, firstStop));
     }
     const recreated = warnings.slice(warningsBefore).filter((w) => w.includes('recreating')).length;
     console.log(
       [
-        `${signal} broker ${victim} (leader of partitions ${led.join(',')}), ${shape} calls:`,
+        `${signal} x${outages}, ${shape} calls, topic ${topic}:`,
         `acknowledged=${acknowledged.size} failedCalls=${loop.stats.failedCalls} lost=${lost.length} duplicated=${duplicated.length} neverSent=${neverSent.length} stallMs=${stallMs}`,
-        `attempted=${attempted.size} failedIds=${failed.size} failedIdsPresent=${failedPresent} records=${read.length} producerRecreated=${recreated} ackMismatches=${ackMismatches.length}`,
-        `stop took ${marks.stopped - marks.stop} ms, acks resumed ${marks.resumed - marks.stopped} ms after, restart took ${marks.restarted - marks.restart} ms, loop ran ${marks.loopEnd - marks.stop} ms after the stop, read back in ${readMs} ms`,
-        ...(duplicated.length > 0 ? [`duplicates: ${duplicated.slice(0, 30).join(' ')}`] : []),
-        ...loop.stats.failures.map((f) => `failure: ${f}`),
-        ...warnings.slice(warningsBefore, warningsBefore + 5).map((w) => `warning: ${w.slice(0, 400)}`),
+        `attempted=${attempted.size} calls=${loop.stats.calls} failedIds=${failed.size} failedIdsPresent=${failedPresent} records=${read.length} ` +
+          `producerRecreated=${recreated} ackMismatches=${ackMismatches.length} loop=${loopEnd - start} ms read=${readMs} ms`,
+        ...report,
+        ...(duplicated.length > 0 ? [`duplicates: ${duplicated.slice(0, 20).join(' ')}${duplicated.length > 20 ? ' ...' : ''}`] : []),
+        ...ackMismatches.slice(0, 5).map((m) => `lost: ${m}`),
+        ...loop.stats.failures.map((f) => `failed call: ${f}`),
       ].join('\n'),
     );
 
     expect(bad).toEqual([]);
-    expect(lost.map(idOf)).toEqual([]);
     expect(neverSent.map(idOf)).toEqual([]);
-    expect(ackMismatches.slice(0, 20)).toEqual([]);
-    // Upserts are idempotent by id: the shard state holds exactly the ids that landed, once each, with their values.
+    expect(lost.map(idOf)).toEqual([]);
+    expect(ackMismatches.slice(0, 10)).toEqual([]);
+    // Upserts are idempotent by id: the shard state holds each id that landed once, with its value.
     expect(state.size).toBe(occurrences.size);
     expect(occurrences.size).toBe(acknowledged.size + failedPresent);
     for (const [id, value] of state) expect(value.equals(valueOf(Number(id.slice(2))))).toBe(true);
     // Duplicates only where a call failed or the producer was recreated.
     if (loop.stats.failedCalls === 0 && recreated === 0) expect(duplicated).toEqual([]);
-    expect(read.length).toBe(occurrences.size + [...occurrences.values()].reduce((s, c) => s + c - 1, 0));
-  }, 150_000);
+  }, 170_000);
 });

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { KafkaBackbone } from '../src/log/kafka-backbone';
 import { RecordCodec } from '../src/log/codec';
-import { partitionForKey } from '../src/log/murmur2';
+import { murmur2, partitionForKey } from '../src/log/murmur2';
 import { parseVectorKey, vectorKey, type VectorUpsertRecord } from '../src/log/records';
 import { readUntil } from '../test/contract/backbone-contract';
 import { randomName } from '../test/helpers/wait';
@@ -130,6 +130,7 @@ describe('interop with outside producers (Python Avro + Java KafkaProducer)', ()
       lines.push({ key: vectorKey(DATABASE, id), value: codec.encode(record), source: 'jade', i });
     });
     expect(new Set(lines.map((l) => l.key)).size).toBe(PYTHON_COUNT + UNICODE_COUNT);
+    expect(lines.filter((l) => Buffer.byteLength(l.key, 'utf8') !== l.key.length).length).toBeGreaterThanOrEqual(UNICODE_COUNT * 0.9);
     // The tail of murmur2 (key length mod 4) is where ports go wrong: every case is covered.
     const tails = new Set(lines.map((l) => Buffer.byteLength(l.key, 'utf8') % 4));
     expect([...tails].sort()).toEqual([0, 1, 2, 3]);
@@ -176,6 +177,8 @@ describe('interop with outside producers (Python Avro + Java KafkaProducer)', ()
       .filter((l) => javaPartition.get(l.key) !== partitionForKey(l.key, P))
       .map((l) => ({ key: l.key, java: javaPartition.get(l.key), ours: partitionForKey(l.key, P) }));
     expect(disagreements).toEqual([]);
+    // The keys tell partitioners apart: `Math.abs(hash) % P` (a common porting mistake) would disagree on some.
+    expect(lines.some((l) => Math.abs(murmur2(Buffer.from(l.key, 'utf8'))) % P !== javaPartition.get(l.key))).toBe(true);
     // Every partition got keys of both kinds, so the comparison is not vacuous.
     for (const source of ['python', 'jade'] as const) {
       const used = new Set(lines.filter((l) => l.source === source).map((l) => javaPartition.get(l.key)));

@@ -93,6 +93,7 @@ export class KafkaBackbone implements Backbone {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private producer: Producer;
+  private producerConnected = false;
   private readonly logger: Logger;
   private readonly topicCache = new Map<string, TopicInfo>();
   private readonly partitionCounts = new Map<string, number>();
@@ -131,6 +132,7 @@ export class KafkaBackbone implements Backbone {
       try {
         await backbone.admin.connect();
         await backbone.producer.connect();
+        backbone.producerConnected = true;
         return backbone;
       } catch (err) {
         if (Date.now() + delay > deadline) {
@@ -378,11 +380,11 @@ export class KafkaBackbone implements Backbone {
   }
 
   private async sendRound(topicMessages: Map<string, { partition: number; items: { pending: PendingProduce; index: number }[] }[]>): Promise<RecordMetadata[]> {
-    const request = {
+    const requestFor = (wanted: (topic: string, partition: number) => boolean) => ({
       acks: -1,
       topicMessages: [...topicMessages].map(([topic, chunks]) => ({
         topic,
-        messages: chunks.flatMap(({ partition, items }) =>
+        messages: chunks.filter(({ partition }) => wanted(topic, partition)).flatMap(({ partition, items }) =>
           items.map(({ pending, index }) => {
             const record = pending.records[index]!;
             return {
@@ -394,18 +396,46 @@ export class KafkaBackbone implements Backbone {
             };
           }),
         ),
-      })),
-    };
-    try {
-      return await this.producer.sendBatch(request);
-    } catch (err) {
-      if (!isWedged(err)) throw err;
-      this.logger.warn({ err }, 'idempotent producer wedged; recreating it and retrying the batch');
-      await this.producer.disconnect().catch(() => undefined);
-      this.producer = this.newProducer();
-      await this.producer.connect();
-      return this.producer.sendBatch(request);
+      })).filter((t) => t.messages.length > 0),
+    });
+    let metadata: RecordMetadata[] = [];
+    let request = requestFor(() => true);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!this.producerConnected) {
+          await this.producer.connect();
+          this.producerConnected = true;
+        }
+        metadata = metadata.concat(await this.producer.sendBatch(request));
+      } catch (err) {
+        // After a failed send KafkaJS has rolled back the sequence numbers of records that may be in the log: a later
+        // batch reusing them would be taken by the broker for a retry and acknowledged without being written.
+        await this.recreateProducer(err, 'a send failed');
+        if (!isWedged(err) || attempt > 0) throw err;
+        continue;
+      }
+      // KafkaJS's sendBatch can resolve without some partitions (its retries skip brokers that already answered, so a
+      // partition whose leadership moved to one of them is never re-sent), with their sequence numbers rolled back.
+      const missing = new Set<string>();
+      for (const [topic, chunks] of topicMessages) {
+        for (const { partition } of chunks) {
+          if (!metadata.some((m) => m.topicName === topic && m.partition === partition)) missing.add(`${topic}\u0000${partition}`);
+        }
+      }
+      if (missing.size === 0) return metadata;
+      await this.recreateProducer(undefined, `no acknowledgement for ${[...missing].map((m) => m.replace('\u0000', '/')).join(', ')}`);
+      if (attempt >= 2) return metadata; // the caller reports the missing partitions
+      request = requestFor((topic, partition) => missing.has(`${topic}\u0000${partition}`));
     }
+  }
+
+  /** Replaces the producer (a new producer id). Connecting is left to the next send, so a broker outage here
+   * cannot leave the backbone holding a producer that never connects. */
+  private async recreateProducer(err: unknown, why: string): Promise<void> {
+    this.logger.warn({ err }, `recreating the idempotent producer: ${why}`);
+    await this.producer.disconnect().catch(() => undefined);
+    this.producer = this.newProducer();
+    this.producerConnected = false;
   }
 
   /** Reads the first identity record of partition 0, if any. */
