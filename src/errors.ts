@@ -94,6 +94,16 @@ export const ERROR_CODES = {
 
   // Consistency
   JADE_ERR_CONSISTENCY_TIMEOUT: def(504, 'partition %s did not reach offset %s within %s ms', true),
+  JADE_ERR_TOKEN_INVALID: def(400, 'invalid consistency token: %s'),
+
+  // Reads and writes through the gateway
+  JADE_ERR_VECTOR_INVALID: def(400, 'invalid vector: %s'),
+  JADE_ERR_VECTOR_NOT_FOUND: def(404, 'vector %s not found in database %s'),
+  JADE_ERR_BATCH_INVALID: def(400, 'batch rejected, nothing was written: %s'),
+  JADE_ERR_CURSOR_INVALID: def(400, 'invalid cursor: %s'),
+  JADE_ERR_NO_OWNER: def(503, 'no ready index node owns partition %s', true),
+  JADE_ERR_BACKPRESSURE: def(503, 'the shards of this write lag by %s records (limit %s); retry after %s s', true),
+  JADE_ERR_IDEMPOTENCY_CONFLICT: def(409, 'Idempotency-Key %s was used for a different request'),
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -104,9 +104,15 @@ export class IndexNodeProcess {
     );
   }
 
+  /** Process id of the running node (e.g. to read its `/proc/<pid>/status`), or `undefined` when it is not running. */
+  get pid(): number | undefined {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+  }
+
   kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.child;
-    if (child === undefined || child.exitCode !== null) return Promise.resolve();
+    // A child killed by a signal keeps exitCode null: without the signalCode check a second kill would wait forever.
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       child.once('exit', () => resolve());
       child.kill(signal);

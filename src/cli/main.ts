@@ -6,27 +6,28 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/load';
 import { isJadeError } from '../errors';
 import { createLogger } from '../logger';
-import { IndexNode } from '../node/index-node';
-import { openFoundation } from './bootstrap';
+import { startServer } from './server';
 
 async function serve(options: { role?: string; config?: string }): Promise<void> {
   const config = loadConfig({ ...(options.config === undefined ? {} : { file: options.config }), overrides: { role: options.role } });
   const logger = createLogger(config.logLevel);
-  const foundation = await openFoundation(config, logger);
-  const node = await IndexNode.start({ ...foundation, serveInternalApi: config.role === 'index' });
+  const server = await startServer(config, logger);
+  if (server.app !== undefined) {
+    const address = await server.app.listen({ host: config.httpHost, port: config.httpPort });
+    logger.info({ address, role: config.role, backbone: server.foundation.backbone.kind }, 'JadeVectorDB listening');
+  }
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: snapshotting shards');
-    void node
-      .stop()
-      .then(() => foundation.backbone.close())
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
+    logger.info({ signal }, 'shutting down: finishing requests, snapshotting shards');
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         process.exit(1);
-      });
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

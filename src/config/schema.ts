@@ -150,6 +150,36 @@ export const CONFIG_SPEC = {
     default: 60_000,
     doc: 'Snapshot a shard that changed at least this long ago.',
   },
+  httpBodyLimit: {
+    env: 'JADE_HTTP_BODY_LIMIT',
+    schema: { type: 'integer', minimum: 1024, maximum: 1024 * MiB },
+    default: 32 * MiB,
+    doc: 'Largest request body in bytes: batches of large vectors are big (10,000 x 768 floats as JSON is about 60 MiB).',
+  },
+  maxBatchSize: {
+    env: 'JADE_MAX_BATCH_SIZE',
+    schema: { type: 'integer', minimum: 1, maximum: 100_000 },
+    default: 10_000,
+    doc: 'Most vectors (or ids, or searches) in one batch request.',
+  },
+  maxMetadataBytes: {
+    env: 'JADE_MAX_METADATA_BYTES',
+    schema: { type: 'integer', minimum: 16, maximum: 16 * MiB },
+    default: 64 * 1024,
+    doc: 'Largest metadata object of one vector, as JSON text.',
+  },
+  consistencyTimeoutMs: {
+    env: 'JADE_CONSISTENCY_TIMEOUT_MS',
+    schema: { type: 'integer', minimum: 1, maximum: 600_000 },
+    default: 5_000,
+    doc: 'How long a `strong` or read-your-writes read may wait for the shards to catch up before answering 504.',
+  },
+  writeLagLimit: {
+    env: 'JADE_WRITE_LAG_LIMIT',
+    schema: { type: 'integer', minimum: 1 },
+    default: 200_000,
+    doc: 'Back-pressure: when a partition a write goes to lags by more records than this, writes answer 503 with Retry-After.',
+  },
   logLevel: {
     env: 'JADE_LOG_LEVEL',
     schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -187,6 +217,11 @@ export interface JadeConfig {
   readonly shardThreads?: number;
   readonly snapshotEveryRecords: number;
   readonly snapshotEveryMs: number;
+  readonly httpBodyLimit: number;
+  readonly maxBatchSize: number;
+  readonly maxMetadataBytes: number;
+  readonly consistencyTimeoutMs: number;
+  readonly writeLagLimit: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

@@ -12,10 +12,15 @@ export interface ErrorBody {
   code: string;
   error: string;
   message: string;
+  /** For a write the log failed midway: the ids that were acknowledged (and are durable) before it failed. */
+  acknowledged?: string[];
 }
 
 export function errorBody(err: JadeError): ErrorBody {
-  return { statusCode: err.statusCode, code: err.code, error: STATUS_CODES[err.statusCode] ?? 'Error', message: err.message };
+  const body: ErrorBody = { statusCode: err.statusCode, code: err.code, error: STATUS_CODES[err.statusCode] ?? 'Error', message: err.message };
+  const acknowledged = err.context.acknowledgedIds;
+  if (Array.isArray(acknowledged)) body.acknowledged = acknowledged as string[];
+  return body;
 }
 
 /** Turns whatever was thrown into the JadeError the client sees. */
@@ -46,6 +51,8 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const jade = toJadeError(err, request.id);
     if (jade.statusCode >= 500) request.log.error({ err }, 'request failed');
+    const retryAfter = jade.context.retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(jade.statusCode).send(errorBody(jade));
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {

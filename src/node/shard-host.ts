@@ -15,7 +15,7 @@ import type { RecordCodec } from '../log/codec';
 import { deadLetterKey, isReservedKey, markerKey, vectorKey } from '../log/records';
 import { indexGroup, type TopicNames } from '../log/topics';
 import { silentLogger, type Logger } from '../logger';
-import { ERASURE_HEADER, type DeadLetter, type DroppedIncarnation } from '../shard/shard';
+import { ERASURE_HEADER, type DeadLetter, type DroppedIncarnation, type HeldDatabaseInfo } from '../shard/shard';
 import { SnapshotStore } from '../shard/snapshot';
 import type { OpenedShard, ShardRuntime } from './shard-runtime';
 
@@ -54,6 +54,8 @@ export interface PartitionStatus {
   deadLetters: number;
   /** Dropped databases whose erasure has not reached this partition yet: re-creating one waits for this. */
   awaitingErasure: DroppedIncarnation[];
+  /** The databases the shard holds, as of the last applied batch: live counts and graph slots (memory). */
+  databases: HeldDatabaseInfo[];
 }
 
 interface OwnedPartition extends PartitionStatus {
@@ -109,7 +111,7 @@ export class ShardHost {
   /** Status of every owned partition. */
   status(): PartitionStatus[] {
     return [...this.owned.values()]
-      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure }) => ({
+      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure, databases }) => ({
         partition,
         nextOffset,
         endOffset,
@@ -120,6 +122,7 @@ export class ShardHost {
         lastSnapshotDurationMs,
         deadLetters,
         awaitingErasure,
+        databases,
       }))
       .sort((a, b) => a.partition - b.partition);
   }
@@ -186,7 +189,7 @@ export class ShardHost {
     for (const partition of partitions) {
       const snapshots = new SnapshotStore(path.join(this.options.dataDir, 'snapshots', `p${partition}`), partition, this.logger);
       const maxAgeMs = Number(this.options.vectors.configs['delete.retention.ms'] ?? String(24 * 3600 * 1000));
-      const usable = await snapshots.newestUsable({ topicIdentity: this.options.vectors.identity ?? '', maxAgeMs });
+      let usable = await snapshots.newestUsable({ topicIdentity: this.options.vectors.identity ?? '', maxAgeMs });
       const started = Date.now();
       let opened: OpenedShard;
       try {
@@ -202,6 +205,8 @@ export class ShardHost {
         // A snapshot that verifies but will not load (another layout or version): replay from the start instead.
         this.logger.warn({ err, partition, snapshot: usable.dir }, 'snapshot failed to load; replaying the partition from offset 0');
         snapshots.removeAll();
+        // Nothing of it is used: status and logs must not report it as the start.
+        usable = undefined;
         opened = await this.options.runtime.open({
           partition,
           partitionCount: this.partitionCount,
@@ -223,6 +228,7 @@ export class ShardHost {
         lastSnapshotDurationMs: undefined,
         deadLetters: 0,
         awaitingErasure: opened.awaitingErasure,
+        databases: opened.databases,
         snapshots,
         readyAt: end,
         appliedSinceSnapshot: 0,
@@ -284,6 +290,7 @@ export class ShardHost {
       if (result.deadLetters.length > 0) await this.deadLetter(owned, result.deadLetters);
       lifecycleChanged ||= result.lifecycleChanged;
       owned.awaitingErasure = result.awaitingErasure;
+      owned.databases = result.databases;
       const appliedUpTo = result.consumed > 0 ? records[result.consumed - 1]!.offset + 1 : owned.nextOffset;
       this.advance(owned, appliedUpTo, batch.highWatermark, result.consumed);
       records = records.slice(result.consumed);

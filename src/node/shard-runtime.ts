@@ -10,7 +10,7 @@ import type { ConsumedRecord } from '../log/backbone';
 import { RecordCodec, type RecordCodecOptions } from '../log/codec';
 import type { DatabaseEventRecord } from '../log/records';
 import { compileFilter } from '../shard/filter';
-import { Shard, type ApplyResult, type DroppedIncarnation, type PendingErasure, type SearchHit, type ShardVector } from '../shard/shard';
+import { Shard, type ApplyResult, type DroppedIncarnation, type HeldDatabaseInfo, type PendingErasure, type SearchHit, type ShardVector } from '../shard/shard';
 
 /** A search as it crosses to a worker: plain data (the filter is compiled on the other side). */
 export interface ShardSearch {
@@ -36,6 +36,7 @@ export interface OpenShardRequest {
 export interface OpenedShard {
   nextOffset: number;
   awaitingErasure: DroppedIncarnation[];
+  databases: HeldDatabaseInfo[];
 }
 
 export interface ShardRuntime {
@@ -47,7 +48,7 @@ export interface ShardRuntime {
   get(partition: number, database: string, ids: string[]): Promise<ShardVector[]>;
   scroll(partition: number, database: string, options: { after?: string; limit: number; filter?: unknown }): Promise<ShardVector[]>;
   count(partition: number, database: string, filter?: unknown): Promise<number>;
-  databases(partition: number): Promise<{ name: string; incarnation: number; count: number }[]>;
+  databases(partition: number): Promise<HeldDatabaseInfo[]>;
   pendingErasures(partition: number): Promise<PendingErasure[]>;
   snapshotParts(partition: number, storeFile: string, indexDir: string): Promise<{ nextOffset: number; indexFiles: [number, string][] }>;
   close(partition: number): Promise<void>;
@@ -90,7 +91,7 @@ export class ShardSet {
       new Map(request.snapshot?.indexFiles ?? []),
     );
     this.shards.set(request.partition, shard);
-    return { nextOffset: shard.nextOffset, awaitingErasure: shard.awaitingErasure() };
+    return { nextOffset: shard.nextOffset, awaitingErasure: shard.awaitingErasure(), databases: shard.databases() };
   }
 
   apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): ApplyResult {
@@ -125,7 +126,7 @@ export class ShardSet {
     return this.shard(partition).count(database, filter === undefined ? undefined : compileFilter(filter));
   }
 
-  databases(partition: number): { name: string; incarnation: number; count: number }[] {
+  databases(partition: number): HeldDatabaseInfo[] {
     return this.shard(partition).databases();
   }
 
@@ -186,7 +187,7 @@ export class InProcessShardRuntime implements ShardRuntime {
   count(partition: number, database: string, filter?: unknown): Promise<number> {
     return Promise.resolve().then(() => this.set.count(partition, database, filter));
   }
-  databases(partition: number): Promise<{ name: string; incarnation: number; count: number }[]> {
+  databases(partition: number): Promise<HeldDatabaseInfo[]> {
     return Promise.resolve().then(() => this.set.databases(partition));
   }
   pendingErasures(partition: number): Promise<PendingErasure[]> {

@@ -9,7 +9,7 @@ import { JadeError, type ErrorCode } from '../errors';
 import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodecOptions } from '../log/codec';
 import type { DatabaseEventRecord } from '../log/records';
-import type { ApplyResult, PendingErasure, SearchHit, ShardVector } from '../shard/shard';
+import type { ApplyResult, HeldDatabaseInfo, PendingErasure, SearchHit, ShardVector } from '../shard/shard';
 import type { OpenedShard, OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
 
 interface WorkerError {
@@ -122,7 +122,7 @@ export class WorkerShardRuntime implements ShardRuntime {
   count(partition: number, database: string, filter?: unknown): Promise<number> {
     return this.thread(partition).call('count', partition, database, filter);
   }
-  databases(partition: number): Promise<{ name: string; incarnation: number; count: number }[]> {
+  databases(partition: number): Promise<HeldDatabaseInfo[]> {
     return this.thread(partition).call('databases', partition);
   }
   pendingErasures(partition: number): Promise<PendingErasure[]> {

@@ -36,9 +36,19 @@ export interface ApplyResult {
   lifecycleChanged: boolean;
   /** Dropped incarnations whose `erased` marker this partition has not applied yet. */
   awaitingErasure: DroppedIncarnation[];
+  /** The databases held after this batch. */
+  databases: HeldDatabaseInfo[];
   deadLetters: DeadLetter[];
   /** Set when a marker names a catalog offset the catalog has not reached: catch up, then apply the rest. */
   waitForCatalogOffset?: number;
+}
+
+/** A database a shard holds: its live vectors, and the graph slots they take (deleted ones included, until reused). */
+export interface HeldDatabaseInfo {
+  name: string;
+  incarnation: number;
+  count: number;
+  elementCount: number;
 }
 
 export interface DroppedIncarnation {
@@ -134,9 +144,9 @@ export class Shard {
     return this.meta.nextOffset;
   }
 
-  /** Databases this shard holds, with their live counts. */
-  databases(): { name: string; incarnation: number; count: number }[] {
-    return [...this.held.values()].map((h) => ({ name: h.name, incarnation: h.incarnation, count: h.index.size() }));
+  /** Databases this shard holds, with their live counts and graph slots. */
+  databases(): HeldDatabaseInfo[] {
+    return [...this.held.values()].map((h) => ({ name: h.name, incarnation: h.incarnation, count: h.index.size(), elementCount: h.index.elementCount() }));
   }
 
   /**
@@ -172,7 +182,7 @@ export class Shard {
           // A marker ahead of a complete catalog names a create that never happened: it is void, not awaited.
           if (this.options.catalog.nextOffset <= marker.incarnation && options.catalogComplete !== true) {
             flush();
-            return { consumed, deadLetters, lifecycleChanged, awaitingErasure: this.awaitingErasure(), waitForCatalogOffset: marker.incarnation };
+            return { consumed, deadLetters, lifecycleChanged, awaitingErasure: this.awaitingErasure(), databases: this.databases(), waitForCatalogOffset: marker.incarnation };
           }
           flush();
           meta = this.applyMarker(marker, record.offset);
@@ -186,7 +196,7 @@ export class Shard {
       consumed += 1;
     }
     flush();
-    return { consumed, deadLetters, lifecycleChanged, awaitingErasure: this.awaitingErasure() };
+    return { consumed, deadLetters, lifecycleChanged, awaitingErasure: this.awaitingErasure(), databases: this.databases() };
   }
 
   search(database: string, request: SearchRequest): SearchHit[] {

@@ -1,0 +1,404 @@
+/**
+ * The gateway's operations, independent of HTTP: validates against the catalog, produces to the log (acknowledged
+ * only once durable, with a consistency token), and answers reads by scatter-gather over the partitions' owners,
+ * merging top-k. Every read takes a consistency level; waits are bounded.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { CatalogReader } from '../catalog/catalog-reader';
+import type { DatabaseIncarnation } from '../catalog/catalog-state';
+import { jadeError, isJadeError } from '../errors';
+import type { Backbone, ProduceAck, ProduceRecord, TopicInfo } from '../log/backbone';
+import type { RecordCodec } from '../log/codec';
+import { partitionForKey } from '../log/murmur2';
+import { invalidIdReason, isValidDatabaseName, vectorKey, type DatabaseDefinition, type JsonObject, type Metric } from '../log/records';
+import type { TopicNames } from '../log/topics';
+import type { ReadOptions } from '../node/shard-reads';
+import { compileFilter } from '../shard/filter';
+import type { SearchHit, ShardVector } from '../shard/shard';
+import { decodeToken, tokenForAcks, type Consistency } from './consistency';
+import type { DatabaseLifecycle } from './database-lifecycle';
+import { IdempotencyCache } from './idempotency';
+import type { ShardRouter } from './router';
+
+export interface GatewayLimits {
+  maxBatchSize: number;
+  maxMetadataBytes: number;
+  maxRecordBytes: number;
+  consistencyTimeoutMs: number;
+  writeLagLimit: number;
+}
+
+export interface GatewayOptions {
+  backbone: Backbone;
+  codec: RecordCodec;
+  catalog: CatalogReader;
+  lifecycle: DatabaseLifecycle;
+  router: ShardRouter;
+  topics: { names: TopicNames; vectors: TopicInfo };
+  limits: GatewayLimits;
+}
+
+export interface DatabaseInput {
+  name: string;
+  dimension: number;
+  metric: Metric;
+  index?: { m?: number; efConstruction?: number; efSearch?: number };
+  description?: string | null;
+}
+
+/** A database as the API shows it. */
+export interface DatabaseView {
+  name: string;
+  dimension: number;
+  metric: Metric;
+  index: { m: number; efConstruction: number; efSearch: number };
+  description: string | null;
+  createdAt: string;
+  vectorCount?: number;
+}
+
+export interface VectorInput {
+  id?: string;
+  values: number[];
+  metadata?: JsonObject | null;
+}
+
+export interface SearchInput {
+  vector: number[];
+  topK?: number;
+  filter?: unknown;
+  efSearch?: number;
+  exact?: boolean;
+  includeValues?: boolean;
+  includeMetadata?: boolean;
+  consistency?: Consistency;
+}
+
+export interface WriteResult {
+  ids: string[];
+  token: string;
+}
+
+const INDEX_DEFAULTS = { m: 16, efConstruction: 200, efSearch: 64 };
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+export class Gateway {
+  readonly idempotency = new IdempotencyCache();
+
+  constructor(private readonly options: GatewayOptions) {}
+
+  get partitions(): number {
+    return this.options.topics.vectors.partitions;
+  }
+
+  // ---- databases ----
+
+  async createDatabase(input: DatabaseInput): Promise<DatabaseView> {
+    if (!isValidDatabaseName(input.name)) throw jadeError('JADE_ERR_DB_INVALID', [`name must match [a-z0-9][a-z0-9_-]{0,62}, got ${JSON.stringify(input.name)}`]);
+    const definition: DatabaseDefinition = {
+      name: input.name,
+      dimension: input.dimension,
+      metric: input.metric,
+      m: input.index?.m ?? INDEX_DEFAULTS.m,
+      efConstruction: input.index?.efConstruction ?? INDEX_DEFAULTS.efConstruction,
+      efSearch: input.index?.efSearch ?? INDEX_DEFAULTS.efSearch,
+      description: input.description ?? null,
+      createdAtMs: Date.now(),
+    };
+    const created = await this.options.lifecycle.create(definition);
+    return view(created);
+  }
+
+  listDatabases(): DatabaseView[] {
+    return this.options.catalog.state.list().map(view);
+  }
+
+  async getDatabase(name: string, withCount = true): Promise<DatabaseView> {
+    const live = this.live(name);
+    if (!withCount) return view(live);
+    return { ...view(live), vectorCount: await this.count(name, undefined, 'eventual') };
+  }
+
+  async updateDatabase(name: string, change: { description?: string | null; index?: { efSearch?: number } }): Promise<DatabaseView> {
+    const updated = await this.options.lifecycle.update(name, {
+      ...(change.description === undefined ? {} : { description: change.description }),
+      ...(change.index?.efSearch === undefined ? {} : { efSearch: change.index.efSearch }),
+    });
+    return view(updated);
+  }
+
+  async dropDatabase(name: string): Promise<void> {
+    await this.options.lifecycle.drop(name);
+  }
+
+  // ---- writes ----
+
+  /** Validates the whole batch first: any invalid item rejects it and nothing is produced. */
+  async upsert(database: string, vectors: VectorInput[]): Promise<WriteResult> {
+    const live = await this.options.lifecycle.writable(database);
+    if (vectors.length > this.options.limits.maxBatchSize) {
+      throw jadeError('JADE_ERR_BATCH_INVALID', [`${vectors.length} vectors exceed the batch limit of ${this.options.limits.maxBatchSize}`]);
+    }
+    const problems: string[] = [];
+    const seen = new Map<string, number>();
+    const records: ProduceRecord[] = [];
+    const ids: string[] = [];
+    vectors.forEach((vector, item) => {
+      const id = vector.id ?? randomUUID();
+      const problem =
+        invalidIdReason(id) ??
+        (seen.has(id) ? `duplicate id ${JSON.stringify(id)} (also item ${seen.get(id)})` : undefined) ??
+        valuesProblem(vector.values, live.definition) ??
+        this.metadataProblem(vector.metadata);
+      seen.set(id, item);
+      if (problem !== undefined && problem !== null) {
+        problems.push(`item ${item}: ${problem}`);
+        return;
+      }
+      const value = this.options.codec.encode({
+        type: 'vector-upsert',
+        database,
+        id,
+        values: Float32Array.from(vector.values),
+        metadata: vector.metadata ?? null,
+      });
+      const key = Buffer.from(vectorKey(database, id));
+      const size = key.length + value.length + 70;
+      if (size > this.options.limits.maxRecordBytes) {
+        throw jadeError('JADE_ERR_LOG_RECORD_TOO_LARGE', [size, this.options.limits.maxRecordBytes], { context: { database, item } });
+      }
+      records.push({ key, value });
+      ids.push(id);
+    });
+    if (problems.length > 0) {
+      const shown = problems.slice(0, 20).join('; ');
+      throw jadeError(vectors.length === 1 ? 'JADE_ERR_VECTOR_INVALID' : 'JADE_ERR_BATCH_INVALID', [problems.length > 20 ? `${shown}; and ${problems.length - 20} more` : shown]);
+    }
+    return this.produce(ids, records);
+  }
+
+  /** Replaces a vector's metadata, keeping its values. 404 when the id is absent. */
+  async patchMetadata(database: string, id: string, metadata: JsonObject | null): Promise<WriteResult> {
+    await this.options.lifecycle.writable(database);
+    const problem = invalidIdReason(id) ?? this.metadataProblem(metadata);
+    if (problem !== null && problem !== undefined) throw jadeError('JADE_ERR_VECTOR_INVALID', [problem]);
+    const [existing] = await this.get(database, [id], 'strong');
+    if (existing === undefined) throw jadeError('JADE_ERR_VECTOR_NOT_FOUND', [id, database]);
+    return this.produce([id], [{ key: Buffer.from(vectorKey(database, id)), value: this.options.codec.encode({ type: 'vector-patch', database, id, metadata }) }]);
+  }
+
+  async deleteIds(database: string, ids: string[]): Promise<WriteResult> {
+    await this.options.lifecycle.writable(database);
+    if (ids.length > this.options.limits.maxBatchSize) throw jadeError('JADE_ERR_BATCH_INVALID', [`${ids.length} ids exceed the batch limit of ${this.options.limits.maxBatchSize}`]);
+    const problems = ids.map((id, i) => [i, invalidIdReason(id)] as const).filter(([, p]) => p !== null);
+    if (problems.length > 0) throw jadeError('JADE_ERR_BATCH_INVALID', [problems.slice(0, 20).map(([i, p]) => `item ${i}: ${p}`).join('; ')]);
+    const unique = [...new Set(ids)];
+    return this.produce(unique, unique.map((id) => ({ key: Buffer.from(vectorKey(database, id)), value: null })));
+  }
+
+  /** Deletes every vector matching `filter`, as of a strong read; returns how many were deleted. */
+  async deleteByFilter(database: string, filter: unknown): Promise<WriteResult & { count: number }> {
+    compileFilter(filter);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.scroll(database, { limit: 1000, filter, includeValues: false, consistency: 'strong', ...(cursor === undefined ? {} : { cursor }) });
+      ids.push(...page.vectors.map((v) => v.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    let token = tokenForAcks(this.identity, this.partitions, []);
+    for (let i = 0; i < ids.length; i += this.options.limits.maxBatchSize) {
+      ({ token } = await this.deleteIds(database, ids.slice(i, i + this.options.limits.maxBatchSize)));
+    }
+    return { ids, count: ids.length, token };
+  }
+
+  // ---- reads ----
+
+  async get(database: string, ids: string[], consistency: Consistency = 'eventual'): Promise<ShardVector[]> {
+    const live = this.live(database);
+    const minOffsets = await this.minOffsets(consistency);
+    const byPartition = new Map<number, string[]>();
+    for (const id of ids) {
+      const p = partitionForKey(vectorKey(live.name, id), this.partitions);
+      byPartition.set(p, [...(byPartition.get(p) ?? []), id]);
+    }
+    const found = new Map<string, ShardVector>();
+    await Promise.all(
+      [...byPartition].map(async ([partition, partIds]) => {
+        const vectors = await this.options.router.route(partition, (reads) => reads.get(partition, database, partIds, this.readOptions(minOffsets, partition)));
+        for (const v of vectors) found.set(v.id, v);
+      }),
+    );
+    // Answer in the order asked, without repeats.
+    const out: ShardVector[] = [];
+    for (const id of new Set(ids)) {
+      const v = found.get(id);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  }
+
+  async search(database: string, input: SearchInput): Promise<{ results: SearchHit[]; tookMs: number }> {
+    const started = performance.now();
+    const live = this.live(database);
+    const problem = valuesProblem(input.vector, live.definition);
+    if (problem !== undefined) throw jadeError('JADE_ERR_VECTOR_INVALID', [`query ${problem}`]);
+    if (input.filter !== undefined) compileFilter(input.filter);
+    const topK = input.topK ?? 10;
+    const minOffsets = await this.minOffsets(input.consistency ?? 'eventual');
+    const search = {
+      vector: input.vector,
+      topK,
+      ...(input.efSearch === undefined ? {} : { efSearch: input.efSearch }),
+      ...(input.exact === undefined ? {} : { exact: input.exact }),
+      ...(input.filter === undefined ? {} : { filter: input.filter }),
+      ...(input.includeValues === undefined ? {} : { includeValues: input.includeValues }),
+      ...(input.includeMetadata === undefined ? {} : { includeMetadata: input.includeMetadata }),
+    };
+    const perShard = await Promise.all(
+      Array.from({ length: this.partitions }, (_, partition) =>
+        this.options.router.route(partition, (reads) => reads.search(partition, database, search, this.readOptions(minOffsets, partition))),
+      ),
+    );
+    const better = live.definition.metric === 'euclidean' ? (a: SearchHit, b: SearchHit) => a.score - b.score : (a: SearchHit, b: SearchHit) => b.score - a.score;
+    const results = perShard.flat().sort((a, b) => better(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, topK);
+    return { results, tookMs: Math.round((performance.now() - started) * 1000) / 1000 };
+  }
+
+  /** A page of vectors in id order. The cursor is opaque and names the database incarnation. */
+  async scroll(
+    database: string,
+    page: { limit: number; cursor?: string; filter?: unknown; includeValues?: boolean; consistency?: Consistency },
+  ): Promise<{ vectors: ShardVector[]; nextCursor: string | null }> {
+    const live = this.live(database);
+    if (page.filter !== undefined) compileFilter(page.filter);
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, live);
+    const minOffsets = await this.minOffsets(page.consistency ?? 'eventual');
+    const parts = await Promise.all(
+      Array.from({ length: this.partitions }, (_, partition) =>
+        this.options.router.route(partition, (reads) =>
+          reads.scroll(
+            partition,
+            database,
+            { limit: page.limit + 1, ...(after === undefined ? {} : { after }), ...(page.filter === undefined ? {} : { filter: page.filter }) },
+            this.readOptions(minOffsets, partition),
+          ),
+        ),
+      ),
+    );
+    const merged = parts.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const vectors = merged.slice(0, page.limit).map((v) => (page.includeValues === false ? { id: v.id, metadata: v.metadata, values: [] } : v));
+    const more = merged.length > page.limit;
+    return { vectors, nextCursor: more && vectors.length > 0 ? encodeCursor(live, vectors[vectors.length - 1]!.id) : null };
+  }
+
+  async count(database: string, filter: unknown, consistency: Consistency = 'eventual'): Promise<number> {
+    this.live(database);
+    if (filter !== undefined) compileFilter(filter);
+    const minOffsets = await this.minOffsets(consistency);
+    const counts = await Promise.all(
+      Array.from({ length: this.partitions }, (_, partition) =>
+        this.options.router.route(partition, (reads) => reads.count(partition, database, filter, this.readOptions(minOffsets, partition))),
+      ),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** Request fingerprint for Idempotency-Key checks. */
+  static fingerprint(method: string, url: string, body: unknown): string {
+    return createHash('sha256').update(`${method} ${url}\n${JSON.stringify(body ?? null)}`).digest('hex');
+  }
+
+  // ---- internals ----
+
+  private get identity(): string {
+    return this.options.topics.vectors.identity ?? '';
+  }
+
+  private live(name: string): DatabaseIncarnation {
+    const live = this.options.catalog.state.live(name);
+    if (live === undefined) throw jadeError('JADE_ERR_DB_NOT_FOUND', [name]);
+    return live;
+  }
+
+  private metadataProblem(metadata: JsonObject | null | undefined): string | undefined {
+    if (metadata === undefined || metadata === null) return undefined;
+    const bytes = Buffer.byteLength(JSON.stringify(metadata));
+    if (bytes > this.options.limits.maxMetadataBytes) return `metadata is ${bytes} bytes, over the limit of ${this.options.limits.maxMetadataBytes}`;
+    return undefined;
+  }
+
+  private async produce(ids: string[], records: ProduceRecord[]): Promise<WriteResult> {
+    const partitions = new Set(records.map((r) => partitionForKey(r.key, this.partitions)));
+    for (const partition of partitions) {
+      const lag = this.options.router.lag(partition);
+      if (lag > this.options.limits.writeLagLimit) {
+        throw jadeError('JADE_ERR_BACKPRESSURE', [lag, this.options.limits.writeLagLimit, 1], { context: { partition, retryAfterSeconds: 1 } });
+      }
+    }
+    let acks: ProduceAck[];
+    try {
+      acks = await this.options.backbone.produce(this.options.topics.names.vectors, records);
+    } catch (err) {
+      if (isJadeError(err) && Array.isArray(err.context.acknowledged)) {
+        const acknowledged = ids.filter((_, i) => (err.context.acknowledged as unknown[])[i] !== null && (err.context.acknowledged as unknown[])[i] !== undefined);
+        err.context.acknowledgedIds = acknowledged;
+      }
+      throw err;
+    }
+    return { ids, token: tokenForAcks(this.identity, this.partitions, acks) };
+  }
+
+  private async minOffsets(consistency: Consistency): Promise<number[] | undefined> {
+    if (consistency === 'eventual') return undefined;
+    const ends = await this.options.backbone.endOffsets(this.options.topics.names.vectors);
+    if (consistency === 'strong') return ends;
+    return decodeToken(consistency.after, { identity: this.identity, partitions: this.partitions, ends }).offsets;
+  }
+
+  private readOptions(minOffsets: number[] | undefined, partition: number): ReadOptions {
+    return minOffsets === undefined ? {} : { minOffset: minOffsets[partition] ?? 0, timeoutMs: this.options.limits.consistencyTimeoutMs };
+  }
+}
+
+function view(db: DatabaseIncarnation): DatabaseView {
+  const d = db.definition;
+  return {
+    name: d.name,
+    dimension: d.dimension,
+    metric: d.metric,
+    index: { m: d.m, efConstruction: d.efConstruction, efSearch: d.efSearch },
+    description: d.description,
+    createdAt: new Date(d.createdAtMs).toISOString(),
+  };
+}
+
+/** Why a vector's values cannot be stored in this database, or undefined when they can. */
+function valuesProblem(values: readonly number[], definition: DatabaseDefinition): string | undefined {
+  if (values.length !== definition.dimension) return `has ${values.length} values but database ${definition.name} has dimension ${definition.dimension}`;
+  let zero = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) return `value at index ${i} is not a finite float32`;
+    if (v !== 0) zero = false;
+  }
+  if (zero && definition.metric === 'cosine') return 'is a zero vector, which has no direction under cosine';
+  return undefined;
+}
+
+function encodeCursor(db: DatabaseIncarnation, lastId: string): string {
+  return Buffer.from(JSON.stringify([db.name, db.incarnation, lastId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, db: DatabaseIncarnation): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw jadeError('JADE_ERR_CURSOR_INVALID', ['it does not decode']);
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[2] !== 'string') throw jadeError('JADE_ERR_CURSOR_INVALID', ['it does not decode']);
+  if (parsed[0] !== db.name || parsed[1] !== db.incarnation) throw jadeError('JADE_ERR_CURSOR_INVALID', ['it belongs to another database or to a dropped one']);
+  return parsed[2];
+}

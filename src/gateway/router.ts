@@ -1,0 +1,47 @@
+/**
+ * Where a partition's reads go. Role `all` reads every partition in-process; a gateway of a cluster routes each
+ * partition to a ready owner among the index nodes (see `cluster/`), failing over between replica groups.
+ * A partition with no live owner fails the read with `JADE_ERR_NO_OWNER`: never silently partial results.
+ */
+import { jadeError, isJadeError } from '../errors';
+import type { ShardHost } from '../node/shard-host';
+import type { ShardReads } from '../node/shard-reads';
+
+export interface ShardRouter {
+  readonly partitions: number;
+  /**
+   * Runs `read` against an owner of `partition`, trying another owner when one fails with a retriable error,
+   * within the caller's deadline.
+   */
+  route<T>(partition: number, read: (reads: ShardReads) => Promise<T>): Promise<T>;
+  /** How many records `partition` lags behind the log on its most caught-up owner (for back-pressure). */
+  lag(partition: number): number;
+  /** Partitions that still await the erasure of a dropped incarnation named `name`. */
+  partitionsAwaitingErasure(name: string): Promise<number>;
+}
+
+/** Every partition served by the shard host of this process (role `all`). */
+export class LocalRouter implements ShardRouter {
+  constructor(
+    private readonly host: ShardHost,
+    private readonly reads: ShardReads,
+    readonly partitions: number,
+  ) {}
+
+  route<T>(partition: number, read: (reads: ShardReads) => Promise<T>): Promise<T> {
+    if (!this.host.owns(partition)) return Promise.reject(jadeError('JADE_ERR_NO_OWNER', [partition]));
+    return read(this.reads).catch((err: unknown) => {
+      // The partition moved away between the check and the read.
+      if (isJadeError(err, 'JADE_ERR_LOG_NOT_ASSIGNED')) throw jadeError('JADE_ERR_NO_OWNER', [partition], { cause: err });
+      throw err;
+    });
+  }
+
+  lag(partition: number): number {
+    return this.host.status().find((s) => s.partition === partition)?.lag ?? 0;
+  }
+
+  partitionsAwaitingErasure(name: string): Promise<number> {
+    return Promise.resolve(this.host.status().filter((s) => s.awaitingErasure.some((d) => d.name === name)).length);
+  }
+}

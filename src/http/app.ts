@@ -1,0 +1,58 @@
+/**
+ * The REST API (Fastify): strict validation (Ajv without coercion or removal of unknown properties), one error
+ * shape, OpenAPI 3 generated from the route schemas (`/openapi.json`, browsable at `/docs`), metrics per route.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../logger';
+import type { GatewayContext } from './context';
+import { installErrorHandling } from './error-handler';
+import { databaseRoutes } from './routes/databases';
+import { systemRoutes } from './routes/system';
+import { vectorRoutes } from './routes/vectors';
+
+export interface HttpAppOptions {
+  context: GatewayContext;
+  logger: Logger;
+  bodyLimit: number;
+  version: string;
+}
+
+export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = options.logger.child({ component: 'http' });
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+  });
+  installErrorHandling(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'JadeVectorDB', version: options.version, description: 'An event-sourced vector database on a log backbone.' },
+      tags: [
+        { name: 'databases', description: 'Databases: dimension, metric and index parameters.' },
+        { name: 'vectors', description: 'Writes are acknowledged once durable in the log and return a consistency token.' },
+        { name: 'search', description: 'Nearest-neighbour search over every shard.' },
+        { name: 'system', description: 'Health, readiness, status and metrics.' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    options.context.metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    options.context.metrics.requestDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
+  });
+
+  systemRoutes(app, options.context);
+  databaseRoutes(app, options.context);
+  vectorRoutes(app, options.context);
+  return app;
+}
