@@ -14,6 +14,7 @@ import { buildHttpApp } from '../http/app';
 import { GatewayMetrics } from '../http/metrics';
 import type { Logger } from '../logger';
 import { IndexNode } from '../node/index-node';
+import type { ShardRuntime } from '../node/shard-runtime';
 import { openFoundation, type Foundation } from './bootstrap';
 
 export interface RunningServer {
@@ -27,7 +28,12 @@ export interface RunningServer {
 
 import { VERSION } from '../version';
 
-export async function startServer(config: JadeConfig, logger: Logger): Promise<RunningServer> {
+export interface StartServerOptions {
+  /** Replaces the shard runtime (tests wrap one to slow applies down). */
+  runtime?: ShardRuntime;
+}
+
+export async function startServer(config: JadeConfig, logger: Logger, options: StartServerOptions = {}): Promise<RunningServer> {
   if (config.role === 'gateway') {
     throw jadeError('JADE_ERR_CONFIG_INVALID', ['role gateway (a gateway without local shards) needs cluster membership, which this version does not ship yet: run role all, or role index nodes']);
   }
@@ -35,7 +41,12 @@ export async function startServer(config: JadeConfig, logger: Logger): Promise<R
   const { backbone, codec, topics } = foundation;
   const catalog = new CatalogReader({ backbone, codec, topic: topics.names.databases, groupPrefix: config.topicPrefix, logger });
   await catalog.start();
-  const node = await IndexNode.start({ ...foundation, catalog, serveInternalApi: config.role === 'index' });
+  const node = await IndexNode.start({
+    ...foundation,
+    catalog,
+    serveInternalApi: config.role === 'index',
+    ...(options.runtime === undefined ? {} : { runtime: options.runtime }),
+  });
   if (config.role === 'index') {
     return {
       foundation,

@@ -30,6 +30,8 @@ export interface IndexNodeOptions {
   /** Where the catalog comes from; a gateway in the same process shares its reader. */
   catalog?: CatalogReader;
   encryptionKey?: Buffer;
+  /** Where shards run. @default worker threads per `shardThreads` (tests may wrap one, e.g. to slow applies down) */
+  runtime?: ShardRuntime;
 }
 
 /** A stable default node id: the same host and data directory give the same id across restarts. */
@@ -61,7 +63,7 @@ export class IndexNode {
       new CatalogReader({ backbone: options.backbone, codec: options.codec, topic: options.topics.names.databases, groupPrefix: config.topicPrefix, logger });
     if (options.catalog === undefined) await catalog.start();
     const threads = config.shardThreads ?? os.availableParallelism();
-    const runtime: ShardRuntime = threads === 0 ? new InProcessShardRuntime() : new WorkerShardRuntime({ threads });
+    const runtime: ShardRuntime = options.runtime ?? (threads === 0 ? new InProcessShardRuntime() : new WorkerShardRuntime({ threads }));
     const host = new ShardHost({
       backbone: options.backbone,
       codec: options.codec,
