@@ -9,7 +9,10 @@ import type { JadeConfig } from '../config/schema';
 import { jadeError } from '../errors';
 import { DatabaseLifecycle } from '../gateway/database-lifecycle';
 import { Gateway } from '../gateway/gateway';
-import { LocalRouter } from '../gateway/router';
+import { LocalRouter, type ShardRouter } from '../gateway/router';
+import { RemoteRouter } from '../gateway/remote-router';
+import { MembershipView } from '../cluster/membership';
+import type { PartitionStatus } from '../node/shard-host';
 import { buildHttpApp } from '../http/app';
 import { GatewayMetrics } from '../http/metrics';
 import type { Logger } from '../logger';
@@ -19,7 +22,8 @@ import { openFoundation, type Foundation } from './bootstrap';
 
 export interface RunningServer {
   foundation: Foundation;
-  node: IndexNode;
+  /** The index node of roles `all` and `index`. */
+  node?: IndexNode;
   /** The REST API (role `all`), not yet listening. */
   app?: FastifyInstance;
   gateway?: Gateway;
@@ -34,13 +38,14 @@ export interface StartServerOptions {
 }
 
 export async function startServer(config: JadeConfig, logger: Logger, options: StartServerOptions = {}): Promise<RunningServer> {
-  if (config.role === 'gateway') {
-    throw jadeError('JADE_ERR_CONFIG_INVALID', ['role gateway (a gateway without local shards) needs cluster membership, which this version does not ship yet: run role all, or role index nodes']);
+  if (config.role !== 'all' && config.clusterSecret === undefined) {
+    throw jadeError('JADE_ERR_CONFIG_INVALID', [`clusterSecret (JADE_CLUSTER_SECRET) is required for role ${config.role}`]);
   }
   const foundation = await openFoundation(config, logger);
   const { backbone, codec, topics } = foundation;
   const catalog = new CatalogReader({ backbone, codec, topic: topics.names.databases, groupPrefix: config.topicPrefix, logger });
   await catalog.start();
+  if (config.role === 'gateway') return startGateway(config, logger, foundation, catalog);
   const node = await IndexNode.start({
     ...foundation,
     catalog,
@@ -60,6 +65,79 @@ export async function startServer(config: JadeConfig, logger: Logger, options: S
   }
 
   const router = new LocalRouter(node.host, node.reads, topics.vectors.partitions);
+  const served = await serveGateway(config, logger, foundation, catalog, router, {
+    role: 'all',
+    ready: () => node.host.ready(),
+    partitionStatus: () => node.host.status(),
+  });
+  return {
+    foundation,
+    node,
+    ...served,
+    stop: async () => {
+      await served.app.close();
+      await node.stop();
+      await catalog.stop();
+      await backbone.close();
+    },
+  };
+}
+
+/** Role `gateway`: no shards here; reads go to the index nodes the membership view knows. */
+async function startGateway(config: JadeConfig, logger: Logger, foundation: Foundation, catalog: CatalogReader): Promise<RunningServer> {
+  const { backbone, codec, topics } = foundation;
+  const membership = new MembershipView({ backbone, codec, topic: topics.names.cluster, groupPrefix: config.topicPrefix, logger });
+  await membership.start();
+  const router = new RemoteRouter(membership, topics.vectors.partitions, config.clusterSecret!);
+  const served = await serveGateway(config, logger, foundation, catalog, router, {
+    role: 'gateway',
+    ready: () => router.ready(),
+    partitionStatus: () => partitionStatusFromMembership(router, topics.vectors.partitions),
+  });
+  return {
+    foundation,
+    ...served,
+    stop: async () => {
+      await served.app.close();
+      await membership.stop();
+      await catalog.stop();
+      await backbone.close();
+    },
+  };
+}
+
+/** What a gateway knows of each partition: its best ready owner's figures. */
+function partitionStatusFromMembership(router: RemoteRouter, partitions: number): PartitionStatus[] {
+  const out: PartitionStatus[] = [];
+  for (let partition = 0; partition < partitions; partition++) {
+    const best = router.owners(partition)[0];
+    const entry = best?.heartbeat.partitions.find((p) => p.partition === partition);
+    out.push({
+      partition,
+      nextOffset: entry?.nextOffset ?? 0,
+      endOffset: (entry?.nextOffset ?? 0) + (entry?.lag ?? 0),
+      lag: entry?.lag ?? 0,
+      ready: entry?.ready ?? false,
+      lastSnapshotOffset: undefined,
+      lastSnapshotAtMs: undefined,
+      lastSnapshotDurationMs: undefined,
+      deadLetters: 0,
+      awaitingErasure: [],
+      databases: [],
+    });
+  }
+  return out;
+}
+
+async function serveGateway(
+  config: JadeConfig,
+  logger: Logger,
+  foundation: Foundation,
+  catalog: CatalogReader,
+  router: ShardRouter,
+  context: { role: 'all' | 'gateway'; ready: () => boolean; partitionStatus: () => PartitionStatus[] },
+): Promise<{ app: FastifyInstance; gateway: Gateway }> {
+  const { backbone, codec, topics } = foundation;
   const lifecycle = new DatabaseLifecycle({
     backbone,
     codec,
@@ -83,30 +161,12 @@ export async function startServer(config: JadeConfig, logger: Logger, options: S
       writeLagLimit: config.writeLagLimit,
     },
   });
-  const metrics = new GatewayMetrics(() => node.host.status());
+  const metrics = new GatewayMetrics(context.partitionStatus);
   const app = await buildHttpApp({
     logger,
     bodyLimit: config.httpBodyLimit,
     version: VERSION,
-    context: {
-      gateway,
-      role: 'all',
-      backbone: backbone.kind,
-      ready: () => node.host.ready(),
-      partitionStatus: () => node.host.status(),
-      metrics,
-    },
+    context: { gateway, backbone: backbone.kind, metrics, ...context },
   });
-  return {
-    foundation,
-    node,
-    app,
-    gateway,
-    stop: async () => {
-      await app.close();
-      await node.stop();
-      await catalog.stop();
-      await backbone.close();
-    },
-  };
+  return { app, gateway };
 }

@@ -29,6 +29,7 @@ import type {
   DeadLetterRecord,
   JadeRecord,
   JsonObject,
+  NodeHeartbeatRecord,
   RecordType,
   VectorPatchRecord,
   VectorUpsertRecord,
@@ -44,6 +45,7 @@ export const RECORD_SCHEMAS: Readonly<Record<RecordType, { file: string; fullNam
   'database-event': { file: 'database-event.avsc', fullName: 'jadevectordb.DatabaseEvent' },
   'database-marker': { file: 'database-marker.avsc', fullName: 'jadevectordb.DatabaseMarker' },
   'dead-letter': { file: 'dead-letter.avsc', fullName: 'jadevectordb.DeadLetter' },
+  'node-heartbeat': { file: 'node-heartbeat.avsc', fullName: 'jadevectordb.NodeHeartbeat' },
 };
 
 /** First two bytes of Avro single-object encoding. */
@@ -221,6 +223,10 @@ export class RecordCodec {
         return this.writeChecked(this.writePlans['database-marker'], markerToAvro(record));
       case 'dead-letter':
         return this.writeChecked(this.writePlans['dead-letter'], deadLetterToAvro(record));
+      case 'node-heartbeat': {
+        const { type: _type, ...heartbeat } = record;
+        return this.writeChecked(this.writePlans['node-heartbeat'], heartbeat);
+      }
       default:
         throw invalidField('type', `unknown record type ${JSON.stringify((record as { type: unknown }).type)}`);
     }
@@ -472,6 +478,8 @@ function fromAvro(type: RecordType, value: unknown): JadeRecord {
         nodeId: v.nodeId,
       };
     }
+    case 'node-heartbeat':
+      return { type, ...(value as Omit<NodeHeartbeatRecord, 'type'>) };
     default:
       throw new Error(`unknown record type ${String(type)}`);
   }

@@ -90,8 +90,19 @@ export interface DeadLetterRecord {
   nodeId: string | null;
 }
 
+/** An index node's membership heartbeat on `jade.cluster` (Avro `jadevectordb.NodeHeartbeat`). */
+export interface NodeHeartbeatRecord {
+  type: 'node-heartbeat';
+  nodeId: string;
+  replicaGroup: number;
+  url: string;
+  ready: boolean;
+  partitions: { partition: number; nextOffset: number; lag: number; ready: boolean; awaitingErasure: string[] }[];
+  sentAtMs: number;
+}
+
 /** Every record the codec encodes and decodes, discriminated on `type`. */
-export type JadeRecord = VectorUpsertRecord | VectorPatchRecord | DatabaseEventRecord | DatabaseMarkerRecord | DeadLetterRecord;
+export type JadeRecord = VectorUpsertRecord | VectorPatchRecord | DatabaseEventRecord | DatabaseMarkerRecord | DeadLetterRecord | NodeHeartbeatRecord;
 /** The `type` tags of {@link JadeRecord}. */
 export type RecordType = JadeRecord['type'];
 
@@ -195,6 +206,8 @@ export function keyForRecord(record: JadeRecord): string {
       return markerKey(record.database, record.incarnation, record.kind);
     case 'dead-letter':
       return deadLetterKey(record.sourcePartition, record.sourceOffset);
+    case 'node-heartbeat':
+      return record.nodeId;
     default:
       throw new Error(`unknown record type ${JSON.stringify((record as { type: unknown }).type)}`);
   }

@@ -13,6 +13,7 @@ import type { Backbone, TopicInfo } from '../log/backbone';
 import type { RecordCodec } from '../log/codec';
 import type { TopicNames } from '../log/topics';
 import type { Logger } from '../logger';
+import { Heartbeater } from '../cluster/membership';
 import { buildInternalApi } from './internal-api';
 import { ShardHost } from './shard-host';
 import { LocalShardReads, type ShardReads } from './shard-reads';
@@ -42,6 +43,7 @@ export function defaultNodeId(dataDir: string): string {
 
 export class IndexNode {
   private api: FastifyInstance | undefined;
+  private heartbeater: Heartbeater | undefined;
   /** Address of the internal interface once listening. */
   internalUrl: string | undefined;
 
@@ -88,8 +90,30 @@ export class IndexNode {
       }
       node.api = buildInternalApi({ host, reads: node.reads, clusterSecret: config.clusterSecret, nodeId, replicaGroup: config.replicaGroup, logger });
       const address = await node.api.listen({ host: config.internalHost, port: config.internalPort });
-      node.internalUrl = config.advertisedUrl ?? address;
-      logger.info({ url: node.internalUrl }, 'internal interface listening');
+      const url = config.advertisedUrl ?? address;
+      node.internalUrl = url;
+      logger.info({ url }, 'internal interface listening');
+      node.heartbeater = new Heartbeater({
+        backbone: options.backbone,
+        codec: options.codec,
+        topic: options.topics.names.cluster,
+        logger,
+        snapshot: () => ({
+          nodeId,
+          replicaGroup: config.replicaGroup,
+          url,
+          ready: host.ready(),
+          partitions: host.status().map((p) => ({
+            partition: p.partition,
+            nextOffset: p.nextOffset,
+            lag: p.lag,
+            ready: p.ready,
+            awaitingErasure: p.awaitingErasure.map((d) => d.name),
+          })),
+          sentAtMs: Date.now(),
+        }),
+      });
+      await node.heartbeater.start();
     }
     return node;
   }
@@ -98,6 +122,7 @@ export class IndexNode {
   async stop(): Promise<void> {
     await this.api?.close();
     await this.host.stop();
+    await this.heartbeater?.stop(this.nodeId);
     await this.runtime.shutdown();
     if (this.ownsCatalog) await this.catalog.stop();
   }

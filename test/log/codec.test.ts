@@ -119,6 +119,19 @@ describe('RecordCodec', () => {
   const upsertHeader = fixture('vector-upsert.v2.bin').subarray(2, 10);
 
   describe('loading', () => {
+    it('round-trips a node heartbeat', () => {
+      const heartbeat = {
+        type: 'node-heartbeat' as const,
+        nodeId: 'n1',
+        replicaGroup: 1,
+        url: 'http://127.0.0.1:8081',
+        ready: true,
+        partitions: [{ partition: 3, nextOffset: 12345678901, lag: 2, ready: true, awaitingErasure: ['old'] }],
+        sentAtMs: 1700000000000,
+      };
+      expect(codec.decode(codec.encode(heartbeat))).toEqual(heartbeat);
+    });
+
     it('finds schemas/ from src/ (ts-jest) and knows the current schemas and the history', () => {
       const known = codec.describeSchemas().map((s) => `${s.type}@${s.version}`);
       expect(known).toEqual([
@@ -127,6 +140,7 @@ describe('RecordCodec', () => {
         'database-event@current',
         'database-marker@current',
         'dead-letter@current',
+        'node-heartbeat@current',
         'vector-upsert@vector-upsert.v1.avsc',
       ]);
     });

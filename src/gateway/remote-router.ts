@@ -1,0 +1,94 @@
+/**
+ * Routes each partition's reads to a ready owner among the live index nodes (from membership heartbeats),
+ * preferring the least lagging, and fails over to another owner (usually another replica group) when one fails
+ * with a retriable error, within the request's deadline. No ready owner: `JADE_ERR_NO_OWNER`, never partial results.
+ */
+import type { Heartbeat, MembershipView } from '../cluster/membership';
+import { isJadeError, jadeError } from '../errors';
+import { RemoteShardReads } from '../node/remote-shard-reads';
+import type { ShardReads } from '../node/shard-reads';
+import type { ShardRouter } from './router';
+
+interface Owner {
+  heartbeat: Heartbeat;
+  lag: number;
+}
+
+/** Errors after which another owner may well succeed. */
+const FAIL_OVER = new Set(['JADE_ERR_NODE_UNREACHABLE', 'JADE_ERR_LOG_NOT_ASSIGNED', 'JADE_ERR_NO_OWNER', 'JADE_ERR_SHARD_CLOSED', 'JADE_ERR_INTERNAL']);
+
+export class RemoteRouter implements ShardRouter {
+  private readonly clients = new Map<string, RemoteShardReads>();
+
+  constructor(
+    private readonly membership: MembershipView,
+    readonly partitions: number,
+    private readonly clusterSecret: string,
+    /** Total time a read may spend trying owners. @default 10000 */
+    private readonly deadlineMs = 10_000,
+  ) {}
+
+  async route<T>(partition: number, read: (reads: ShardReads) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.deadlineMs;
+    const tried = new Set<string>();
+    let lastError: unknown;
+    for (;;) {
+      const owner = this.owners(partition).find((o) => !tried.has(o.heartbeat.nodeId));
+      if (owner === undefined || Date.now() > deadline) {
+        throw jadeError('JADE_ERR_NO_OWNER', [partition], lastError === undefined ? {} : { cause: lastError });
+      }
+      tried.add(owner.heartbeat.nodeId);
+      try {
+        return await read(this.client(owner.heartbeat.url));
+      } catch (err) {
+        if (!isJadeError(err) || !FAIL_OVER.has(err.code)) throw err;
+        lastError = err;
+      }
+    }
+  }
+
+  lag(partition: number): number {
+    const owners = this.owners(partition);
+    return owners.length === 0 ? 0 : Math.min(...owners.map((o) => o.lag));
+  }
+
+  /** Partitions whose group-0 owner still awaits the erasure of `name`; a partition without a group-0 owner counts. */
+  partitionsAwaitingErasure(name: string): Promise<number> {
+    let awaiting = 0;
+    for (let partition = 0; partition < this.partitions; partition++) {
+      const owners = this.allOwners(partition).filter((o) => o.heartbeat.replicaGroup === 0);
+      const entry = owners[0]?.heartbeat.partitions.find((p) => p.partition === partition);
+      if (entry === undefined || entry.awaitingErasure.includes(name)) awaiting += 1;
+    }
+    return Promise.resolve(awaiting);
+  }
+
+  /** Every partition has a ready owner somewhere. */
+  ready(): boolean {
+    for (let partition = 0; partition < this.partitions; partition++) if (this.owners(partition).length === 0) return false;
+    return true;
+  }
+
+  /** Ready owners of a partition, least lagging first. */
+  owners(partition: number): Owner[] {
+    return this.allOwners(partition).filter((o) => o.heartbeat.partitions.some((p) => p.partition === partition && p.ready));
+  }
+
+  private allOwners(partition: number): Owner[] {
+    const owners: Owner[] = [];
+    for (const heartbeat of this.membership.live()) {
+      const entry = heartbeat.partitions.find((p) => p.partition === partition);
+      if (entry !== undefined) owners.push({ heartbeat, lag: entry.lag });
+    }
+    return owners.sort((a, b) => a.lag - b.lag || a.heartbeat.replicaGroup - b.heartbeat.replicaGroup);
+  }
+
+  private client(url: string): RemoteShardReads {
+    let client = this.clients.get(url);
+    if (client === undefined) {
+      client = new RemoteShardReads(url, this.clusterSecret);
+      this.clients.set(url, client);
+    }
+    return client;
+  }
+}
