@@ -410,6 +410,13 @@ export class ShardHost {
         owned.lag = Math.max(0, owned.endOffset - owned.nextOffset);
         if (owned.lag === 0) owned.caughtUpAtMs = Date.now();
         if (this.snapshotDue(owned)) void this.serialise(owned, () => this.snapshot(owned));
+        // A partition restored from a snapshot at the log's end (say, the one taken at a drop, before a crash) gets
+        // no batch to start its pending erasure: start it here once caught up.
+        if (this.options.replicaGroup === 0 && owned.lag === 0 && owned.awaitingErasure.length > 0) {
+          void this.serialise(owned, () => (owned.nextOffset >= owned.endOffset ? this.erase(owned) : Promise.resolve())).catch((err: unknown) =>
+            this.logger.warn({ err, partition: owned.partition }, 'erasure failed'),
+          );
+        }
       }
     } catch (err) {
       this.logger.debug({ err }, 'end offset poll failed');
