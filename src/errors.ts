@@ -92,6 +92,14 @@ export const ERROR_CODES = {
   // Cluster
   JADE_ERR_NODE_UNREACHABLE: def(503, 'index node %s did not answer: %s', true),
 
+  // Security
+  JADE_ERR_AUTH_INVALID: def(401, 'credentials refused: %s'),
+  JADE_ERR_AUTH_FORBIDDEN: def(403, '%s'),
+  JADE_ERR_API_KEY_NOT_FOUND: def(404, 'API key %s does not exist'),
+  JADE_ERR_AUDIT_UNAVAILABLE: def(503, 'the audit log cannot be written, so the operation was refused: %s', true),
+  JADE_ERR_SECRET_WEAK: def(500, '%s must be at least 32 bytes'),
+  JADE_ERR_RATE_LIMITED: def(429, 'rate limit of %s requests per minute exceeded', true),
+
   // Consistency
   JADE_ERR_CONSISTENCY_TIMEOUT: def(504, 'partition %s did not reach offset %s within %s ms', true),
   JADE_ERR_TOKEN_INVALID: def(400, 'invalid consistency token: %s'),

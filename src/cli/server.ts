@@ -30,6 +30,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+import fs from 'node:fs';
+import { ApiKeyStore } from '../security/api-keys';
+import { AuditLog, AuditLogReader } from '../security/audit';
+import { mintToken, resolveJwt } from '../security/jwt';
 import { VERSION } from '../version';
 
 export interface StartServerOptions {
@@ -162,11 +166,52 @@ async function serveGateway(
     },
   });
   const metrics = new GatewayMetrics(context.partitionStatus);
+  const security = await startSecurity(config, logger, foundation);
   const app = await buildHttpApp({
     logger,
     bodyLimit: config.httpBodyLimit,
     version: VERSION,
     context: { gateway, backbone: backbone.kind, metrics, ...context },
+    security,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    ...(config.tlsCertFile === undefined || config.tlsKeyFile === undefined
+      ? {}
+      : { https: { cert: fs.readFileSync(config.tlsCertFile), key: fs.readFileSync(config.tlsKeyFile) } }),
+  });
+  app.addHook('onClose', async () => {
+    await security.audit.close();
+    await security.apiKeys.stop();
+    await security.auditReader.stop();
   });
   return { app, gateway };
+}
+
+/** Credentials, API keys and the audit log. Role `all` with no JWT key configured generates a secret on first start. */
+async function startSecurity(config: JadeConfig, logger: Logger, foundation: Foundation) {
+  const { backbone, codec, topics } = foundation;
+  const enabled = config.auth === 'on';
+  const jwt = enabled ? resolveJwt(config) : undefined;
+  if (!enabled) logger.warn('authentication is OFF (JADE_AUTH=off or --insecure): anyone who can reach this port can read, write and drop everything');
+  if (jwt?.generated === true && jwt.secret !== undefined) {
+    const token = mintToken({ secret: jwt.secret, subject: 'admin', roles: ['admin'], databases: '*', ttlSeconds: 30 * 86_400 });
+    // Printed once, on first start: the secret stays in the data directory, tokens are minted with `jadevectordb token`.
+    process.stderr.write(
+      `\nJadeVectorDB generated a JWT secret in ${jwt.secretFile ?? config.dataDir}.\nAdmin token (valid 30 days, shown once):\n\n  ${token}\n\nUse it as: Authorization: Bearer <token>. Mint more with: jadevectordb token --role admin\n\n`,
+    );
+  }
+  const apiKeys = new ApiKeyStore({ backbone, codec, topic: topics.names.security, groupPrefix: config.topicPrefix, logger });
+  await apiKeys.start();
+  const audit = new AuditLog({
+    backbone,
+    codec,
+    topic: topics.names.audit,
+    level: config.auditLevel,
+    failOpen: config.auditFailOpen,
+    ...(config.nodeId === undefined ? {} : { nodeId: config.nodeId }),
+    ...(config.auditSinkFile === undefined ? {} : { sink: { file: config.auditSinkFile, format: config.auditSinkFormat } }),
+    logger,
+  });
+  const auditReader = new AuditLogReader({ backbone, codec, topic: topics.names.audit, groupPrefix: config.topicPrefix });
+  await auditReader.start();
+  return { enabled, ...(jwt === undefined ? {} : { jwt }), apiKeys, audit, auditReader, metricsPublic: config.metricsPublic };
 }

@@ -61,6 +61,9 @@ function resolve(raw: Partial<JadeConfig> & Record<string, unknown>): JadeConfig
       `kafkaReplicationFactor (JADE_KAFKA_REPLICATION_FACTOR) is ${replicationFactor} but only ${brokers.length} broker(s) are listed in kafkaBrokers`,
     ]);
   }
+  if ((raw.tlsCertFile === undefined) !== (raw.tlsKeyFile === undefined)) {
+    throw jadeError('JADE_ERR_CONFIG_INVALID', ['tlsCertFile (JADE_TLS_CERT_FILE) and tlsKeyFile (JADE_TLS_KEY_FILE) go together: set both or neither']);
+  }
   if (minInsync > replicationFactor) {
     throw jadeError('JADE_ERR_CONFIG_INVALID', [
       `kafkaMinInsyncReplicas (JADE_KAFKA_MIN_INSYNC_REPLICAS) is ${minInsync}, above the replication factor ${replicationFactor}: no write could ever be acknowledged`,

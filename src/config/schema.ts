@@ -180,6 +180,67 @@ export const CONFIG_SPEC = {
     default: 200_000,
     doc: 'Back-pressure: when a partition a write goes to lags by more records than this, writes answer 503 with Retry-After.',
   },
+  auth: {
+    env: 'JADE_AUTH',
+    schema: { enum: ['on', 'off'] },
+    default: 'on',
+    doc: 'Authentication and authorisation of the REST API. `off` runs open (a warning is logged): only for local experiments.',
+  },
+  jwtSecret: {
+    env: 'JADE_JWT_SECRET',
+    schema: { type: 'string', minLength: 32 },
+    doc: 'HS256 secret for JWTs (at least 32 bytes). Role `all` generates one in the data directory on first start if neither this nor a public key is set; gateways refuse to start without one.',
+  },
+  jwtPublicKeyFile: {
+    env: 'JADE_JWT_PUBLIC_KEY_FILE',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'PEM public key for RS256 or ES256 JWTs issued by your identity provider (instead of a shared secret).',
+  },
+  metricsPublic: {
+    env: 'JADE_METRICS_PUBLIC',
+    schema: { type: 'boolean' },
+    default: false,
+    doc: 'Serve /metrics without credentials, for a Prometheus scraper on a trusted network.',
+  },
+  auditLevel: {
+    env: 'JADE_AUDIT_LEVEL',
+    schema: { enum: ['off', 'security', 'write', 'all'] },
+    default: 'write',
+    doc: 'NFR-005: `security` (authentication, denials, admin operations), `write` (+ data changes), `all` (+ reads), or `off`. Changeable at run time by an admin.',
+  },
+  auditFailOpen: {
+    env: 'JADE_AUDIT_FAIL_OPEN',
+    schema: { type: 'boolean' },
+    default: false,
+    doc: 'When the audit log cannot be written: refuse the write (false, fail-closed) or go on with a warning and a metric (true).',
+  },
+  auditSinkFile: {
+    env: 'JADE_AUDIT_SINK_FILE',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'Also append audit events to this local file (the audit topic is always written when auditing is on).',
+  },
+  auditSinkFormat: {
+    env: 'JADE_AUDIT_SINK_FORMAT',
+    schema: { enum: ['json', 'logfmt', 'cef'] },
+    default: 'json',
+    doc: 'Format of the local audit file: JSON lines, logfmt, or ArcSight CEF.',
+  },
+  rateLimitPerMinute: {
+    env: 'JADE_RATE_LIMIT_PER_MINUTE',
+    schema: { type: 'integer', minimum: 0 },
+    default: 0,
+    doc: 'Requests per minute per client address (0: no limit).',
+  },
+  tlsCertFile: {
+    env: 'JADE_TLS_CERT_FILE',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'PEM certificate (chain) for HTTPS on the REST API. Set with tlsKeyFile.',
+  },
+  tlsKeyFile: {
+    env: 'JADE_TLS_KEY_FILE',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'PEM private key for HTTPS on the REST API.',
+  },
   logLevel: {
     env: 'JADE_LOG_LEVEL',
     schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -222,6 +283,17 @@ export interface JadeConfig {
   readonly maxMetadataBytes: number;
   readonly consistencyTimeoutMs: number;
   readonly writeLagLimit: number;
+  readonly auth: 'on' | 'off';
+  readonly jwtSecret?: string;
+  readonly jwtPublicKeyFile?: string;
+  readonly metricsPublic: boolean;
+  readonly auditLevel: 'off' | 'security' | 'write' | 'all';
+  readonly auditFailOpen: boolean;
+  readonly auditSinkFile?: string;
+  readonly auditSinkFormat: 'json' | 'logfmt' | 'cef';
+  readonly rateLimitPerMinute: number;
+  readonly tlsCertFile?: string;
+  readonly tlsKeyFile?: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

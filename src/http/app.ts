@@ -4,10 +4,14 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import type { GatewayContext } from './context';
 import { installErrorHandling } from './error-handler';
+import { installSecurity, type SecurityOptions } from './security';
+import { securityRoutes, type SecurityRoutesOptions } from './routes/security';
 import { databaseRoutes } from './routes/databases';
 import { systemRoutes } from './routes/system';
 import { vectorRoutes } from './routes/vectors';
@@ -17,6 +21,10 @@ export interface HttpAppOptions {
   logger: Logger;
   bodyLimit: number;
   version: string;
+  security: SecurityOptions & SecurityRoutesOptions;
+  /** Requests per minute per client address; 0 disables the limit. */
+  rateLimitPerMinute: number;
+  https?: { key: Buffer; cert: Buffer };
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
@@ -27,8 +35,26 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     bodyLimit: options.bodyLimit,
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+    ...(options.https === undefined ? {} : { https: options.https }),
   });
   installErrorHandling(app);
+  await app.register(helmet, {
+    // The API docs page loads its own bundled scripts and styles; nothing comes from elsewhere.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] } },
+  });
+  if (options.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: options.rateLimitPerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        code: 'JADE_ERR_RATE_LIMITED',
+        error: 'Too Many Requests',
+        message: `rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      }),
+    });
+  }
+  await installSecurity(app, options.security);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -38,11 +64,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
         { name: 'vectors', description: 'Writes are acknowledged once durable in the log and return a consistency token.' },
         { name: 'search', description: 'Nearest-neighbour search over every shard.' },
         { name: 'system', description: 'Health, readiness, status and metrics.' },
+        { name: 'security', description: 'API keys, the audit log and its level (admin).' },
       ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { config: { access: 'public', action: 'system.openapi' }, schema: { hide: true } }, () => app.swagger());
 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unknown';
@@ -54,5 +81,6 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   systemRoutes(app, options.context);
   databaseRoutes(app, options.context);
   vectorRoutes(app, options.context);
+  securityRoutes(app, options.security);
   return app;
 }

@@ -48,8 +48,11 @@ export function toJadeError(err: unknown, requestId: string): JadeError {
 
 /** Installs the error and not-found handlers on a Fastify instance. */
 export function installErrorHandling(app: FastifyInstance): void {
+  // The failed request's code, for the audit event written when the reply is sent.
+  app.decorateRequest('jadeErrorCode', null);
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const jade = toJadeError(err, request.id);
+    request.jadeErrorCode = jade.code;
     if (jade.statusCode >= 500) request.log.error({ err }, 'request failed');
     const retryAfter = jade.context.retryAfterSeconds;
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
@@ -57,6 +60,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const jade = jadeError('JADE_ERR_ROUTE_NOT_FOUND', [request.method, request.url.split('?')[0]]);
+    request.jadeErrorCode = jade.code;
     void reply.status(404).send(errorBody(jade));
   });
 }

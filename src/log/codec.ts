@@ -28,6 +28,8 @@ import type {
   DatabaseMarkerRecord,
   DeadLetterRecord,
   JadeRecord,
+  ApiKeyEventRecord,
+  AuditEventRecord,
   JsonObject,
   NodeHeartbeatRecord,
   RecordType,
@@ -46,6 +48,8 @@ export const RECORD_SCHEMAS: Readonly<Record<RecordType, { file: string; fullNam
   'database-marker': { file: 'database-marker.avsc', fullName: 'jadevectordb.DatabaseMarker' },
   'dead-letter': { file: 'dead-letter.avsc', fullName: 'jadevectordb.DeadLetter' },
   'node-heartbeat': { file: 'node-heartbeat.avsc', fullName: 'jadevectordb.NodeHeartbeat' },
+  'audit-event': { file: 'audit-event.avsc', fullName: 'jadevectordb.AuditEvent' },
+  'api-key-event': { file: 'api-key-event.avsc', fullName: 'jadevectordb.ApiKeyEvent' },
 };
 
 /** First two bytes of Avro single-object encoding. */
@@ -226,6 +230,14 @@ export class RecordCodec {
       case 'node-heartbeat': {
         const { type: _type, ...heartbeat } = record;
         return this.writeChecked(this.writePlans['node-heartbeat'], heartbeat);
+      }
+      case 'audit-event': {
+        const { type: _type, ...event } = record;
+        return this.writeChecked(this.writePlans['audit-event'], event);
+      }
+      case 'api-key-event': {
+        const { type: _type, eventType, ...event } = record;
+        return this.writeChecked(this.writePlans['api-key-event'], { type: eventType, ...event });
       }
       default:
         throw invalidField('type', `unknown record type ${JSON.stringify((record as { type: unknown }).type)}`);
@@ -480,6 +492,12 @@ function fromAvro(type: RecordType, value: unknown): JadeRecord {
     }
     case 'node-heartbeat':
       return { type, ...(value as Omit<NodeHeartbeatRecord, 'type'>) };
+    case 'audit-event':
+      return { type, ...(value as Omit<AuditEventRecord, 'type'>) };
+    case 'api-key-event': {
+      const { type: eventType, ...rest } = value as Omit<ApiKeyEventRecord, 'type' | 'eventType'> & { type: ApiKeyEventRecord['eventType'] };
+      return { type, eventType, ...rest };
+    }
     default:
       throw new Error(`unknown record type ${String(type)}`);
   }

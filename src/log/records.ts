@@ -101,8 +101,53 @@ export interface NodeHeartbeatRecord {
   sentAtMs: number;
 }
 
+/** An audit event on `jade.audit` (Avro `jadevectordb.AuditEvent`). */
+export interface AuditEventRecord {
+  type: 'audit-event';
+  eventId: string;
+  kind: 'intent' | 'outcome';
+  timestampMs: number;
+  requestId: string;
+  action: string;
+  category: 'authentication' | 'authorization' | 'admin' | 'write' | 'read';
+  outcome: 'success' | 'denied' | 'error' | 'unknown';
+  actor: string;
+  roles: string[];
+  authMethod: string;
+  sourceAddress: string;
+  route: string;
+  database: string | null;
+  recordCount: number;
+  statusCode: number | null;
+  latencyMs: number | null;
+  errorCode: string | null;
+  nodeId: string | null;
+}
+
+/** API key state on `jade.security` (Avro `jadevectordb.ApiKeyEvent`); its Avro field `type` is `eventType` here. */
+export interface ApiKeyEventRecord {
+  type: 'api-key-event';
+  eventType: 'create' | 'revoke';
+  keyId: string;
+  hash: string | null;
+  name: string | null;
+  roles: string[];
+  databases: string[];
+  expiresAtMs: number | null;
+  timestampMs: number;
+  actor: string | null;
+}
+
 /** Every record the codec encodes and decodes, discriminated on `type`. */
-export type JadeRecord = VectorUpsertRecord | VectorPatchRecord | DatabaseEventRecord | DatabaseMarkerRecord | DeadLetterRecord | NodeHeartbeatRecord;
+export type JadeRecord =
+  | VectorUpsertRecord
+  | VectorPatchRecord
+  | DatabaseEventRecord
+  | DatabaseMarkerRecord
+  | DeadLetterRecord
+  | NodeHeartbeatRecord
+  | AuditEventRecord
+  | ApiKeyEventRecord;
 /** The `type` tags of {@link JadeRecord}. */
 export type RecordType = JadeRecord['type'];
 
@@ -208,6 +253,10 @@ export function keyForRecord(record: JadeRecord): string {
       return deadLetterKey(record.sourcePartition, record.sourceOffset);
     case 'node-heartbeat':
       return record.nodeId;
+    case 'audit-event':
+      return record.actor;
+    case 'api-key-event':
+      return record.keyId;
     default:
       throw new Error(`unknown record type ${JSON.stringify((record as { type: unknown }).type)}`);
   }

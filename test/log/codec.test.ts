@@ -132,6 +132,33 @@ describe('RecordCodec', () => {
       expect(codec.decode(codec.encode(heartbeat))).toEqual(heartbeat);
     });
 
+    it('round-trips audit and API key events', () => {
+      const audit = {
+        type: 'audit-event' as const,
+        eventId: 'e1',
+        kind: 'outcome' as const,
+        timestampMs: 1,
+        requestId: 'r1',
+        action: 'search',
+        category: 'read' as const,
+        outcome: 'denied' as const,
+        actor: 'alice',
+        roles: ['reader'],
+        authMethod: 'jwt',
+        sourceAddress: '127.0.0.1',
+        route: 'POST /v1/databases/:db/search',
+        database: 'docs',
+        recordCount: 0,
+        statusCode: 403,
+        latencyMs: 1.5,
+        errorCode: 'JADE_ERR_AUTH_FORBIDDEN',
+        nodeId: null,
+      };
+      expect(codec.decode(codec.encode(audit))).toEqual(audit);
+      const key = { type: 'api-key-event' as const, eventType: 'create' as const, keyId: 'k1', hash: 'ab', name: null, roles: ['reader'], databases: ['*'], expiresAtMs: null, timestampMs: 2, actor: 'admin' };
+      expect(codec.decode(codec.encode(key))).toEqual(key);
+    });
+
     it('finds schemas/ from src/ (ts-jest) and knows the current schemas and the history', () => {
       const known = codec.describeSchemas().map((s) => `${s.type}@${s.version}`);
       expect(known).toEqual([
@@ -141,6 +168,8 @@ describe('RecordCodec', () => {
         'database-marker@current',
         'dead-letter@current',
         'node-heartbeat@current',
+        'audit-event@current',
+        'api-key-event@current',
         'vector-upsert@vector-upsert.v1.avsc',
       ]);
     });

@@ -17,9 +17,10 @@ const INDEX = {
 const errors = { 400: ERROR_REPLY, 404: ERROR_REPLY, 409: ERROR_REPLY, 503: ERROR_REPLY };
 
 export function databaseRoutes(app: FastifyInstance, { gateway }: GatewayContext): void {
+  // Everyone sees only the databases their scope names.
   app.post<{ Body: DatabaseInput }>(
     '/v1/databases',
-    {
+    { config: { access: 'admin', action: 'databases.create' },
       schema: {
         tags: ['databases'],
         summary: 'Create a database.',
@@ -41,17 +42,18 @@ export function databaseRoutes(app: FastifyInstance, { gateway }: GatewayContext
     async (request, reply) => reply.status(201).send(await gateway.createDatabase(request.body)),
   );
 
-  app.get('/v1/databases', { schema: { tags: ['databases'], summary: 'List databases.', response: { 200: { type: 'object', properties: { databases: { type: 'array', items: DATABASE } } } } } }, () => ({
-    databases: gateway.listDatabases(),
+  app.get('/v1/databases', { config: { access: 'read', action: 'databases.list' }, schema: { tags: ['databases'], summary: 'List databases.', response: { 200: { type: 'object', properties: { databases: { type: 'array', items: DATABASE } } } } } }, (request) => ({
+    databases: gateway.listDatabases().filter((db) => request.principal.databases === '*' || request.principal.databases.includes(db.name)),
   }));
 
   app.get<{ Params: { db: string } }>(
     '/v1/databases/:db',
-    { schema: { tags: ['databases'], summary: 'A database’s definition and vector count.', params: DB_PARAMS, response: { 200: DATABASE, ...errors } } },
+    { config: { access: 'read', action: 'databases.get' }, schema: { tags: ['databases'], summary: 'A database’s definition and vector count.', params: DB_PARAMS, response: { 200: DATABASE, ...errors } } },
     (request) => gateway.getDatabase(request.params.db),
   );
 
   const update = {
+    config: { access: 'admin' as const, action: 'databases.update' },
     schema: {
       tags: ['databases'],
       summary: 'Change a database’s description or default efSearch.',
@@ -75,7 +77,7 @@ export function databaseRoutes(app: FastifyInstance, { gateway }: GatewayContext
 
   app.delete<{ Params: { db: string } }>(
     '/v1/databases/:db',
-    { schema: { tags: ['databases'], summary: 'Drop a database: its vectors are erased from every shard.', params: DB_PARAMS, response: { 204: { type: 'null' }, ...errors } } },
+    { config: { access: 'admin', action: 'databases.drop' }, schema: { tags: ['databases'], summary: 'Drop a database: its vectors are erased from every shard.', params: DB_PARAMS, response: { 204: { type: 'null' }, ...errors } } },
     async (request, reply) => {
       await gateway.dropDatabase(request.params.db);
       return reply.status(204).send();

@@ -3,14 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context';
 
 export function systemRoutes(app: FastifyInstance, context: GatewayContext): void {
-  app.get('/health', { schema: { tags: ['system'], summary: 'The process is up.' } }, () => ({ status: 'ok' }));
+  app.get('/health', { config: { access: 'public', action: 'system.health' }, schema: { tags: ['system'], summary: 'The process is up.' } }, () => ({ status: 'ok' }));
 
-  app.get('/ready', { schema: { tags: ['system'], summary: 'Every owned partition has caught up at least once.' } }, (_request, reply) => {
+  app.get('/ready', { config: { access: 'public', action: 'system.ready' }, schema: { tags: ['system'], summary: 'Every owned partition has caught up at least once.' } }, (_request, reply) => {
     const ready = context.ready();
     return reply.status(ready ? 200 : 503).send({ ready });
   });
 
-  app.get('/status', { schema: { tags: ['system'], summary: 'Databases, vectors, and per-partition applied offset and lag.' } }, async () => {
+  app.get('/status', { config: { access: 'read', action: 'system.status' }, schema: { tags: ['system'], summary: 'Databases, vectors, and per-partition applied offset and lag.' } }, async () => {
     const databases = await Promise.all(
       context.gateway.listDatabases().map(async (db) => ({ name: db.name, vectorCount: await context.gateway.count(db.name, undefined, 'eventual') })),
     );
@@ -22,7 +22,7 @@ export function systemRoutes(app: FastifyInstance, context: GatewayContext): voi
     };
   });
 
-  app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics.' } }, async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'read', action: 'system.metrics' }, schema: { tags: ['system'], summary: 'Prometheus metrics.' } }, async (_request, reply) => {
     context.metrics.refresh();
     return reply.header('content-type', context.metrics.registry.contentType).send(await context.metrics.registry.metrics());
   });

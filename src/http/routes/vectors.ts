@@ -64,7 +64,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.post<{ Params: { db: string }; Body: VectorInput }>(
     '/v1/databases/:db/vectors',
-    {
+    { config: { access: 'write', action: 'vectors.upsert' },
       schema: {
         tags: ['vectors'],
         summary: 'Upsert one vector (an id is generated when absent).',
@@ -83,7 +83,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.post<{ Params: { db: string }; Body: { vectors: VectorInput[] } }>(
     '/v1/databases/:db/vectors/batch',
-    {
+    { config: { access: 'write', action: 'vectors.upsert_batch' },
       schema: {
         tags: ['vectors'],
         summary: 'Upsert a batch, validated as a whole: any invalid item rejects it and nothing is written.',
@@ -102,7 +102,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.post<{ Params: { db: string }; Body: { ids: string[]; consistency?: Consistency } }>(
     '/v1/databases/:db/vectors/batch-get',
-    {
+    { config: { access: 'read', action: 'vectors.get_batch' },
       schema: {
         tags: ['vectors'],
         summary: 'Get vectors by id (missing ids are left out).',
@@ -116,7 +116,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.get<{ Params: { db: string; id: string }; Querystring: ReadQuery }>(
     '/v1/databases/:db/vectors/:id',
-    { schema: { tags: ['vectors'], summary: 'Get one vector.', params: VECTOR_PARAMS, querystring: READ_QUERY, response: { 200: STORED_VECTOR, ...errors } } },
+    { config: { access: 'read', action: 'vectors.get' }, schema: { tags: ['vectors'], summary: 'Get one vector.', params: VECTOR_PARAMS, querystring: READ_QUERY, response: { 200: STORED_VECTOR, ...errors } } },
     async (request) => {
       const [found] = await gateway.get(request.params.db, [request.params.id], queryConsistency(request.query));
       if (found === undefined) throw jadeError('JADE_ERR_VECTOR_NOT_FOUND', [request.params.id, request.params.db]);
@@ -126,7 +126,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.put<{ Params: { db: string; id: string }; Body: { values: number[]; metadata?: JsonObject | null } }>(
     '/v1/databases/:db/vectors/:id',
-    {
+    { config: { access: 'write', action: 'vectors.put' },
       schema: {
         tags: ['vectors'],
         summary: 'Upsert the vector with this id.',
@@ -145,7 +145,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.patch<{ Params: { db: string; id: string }; Body: { metadata: JsonObject | null } }>(
     '/v1/databases/:db/vectors/:id',
-    {
+    { config: { access: 'write', action: 'vectors.patch' },
       schema: {
         tags: ['vectors'],
         summary: 'Replace a vector’s metadata, keeping its values.',
@@ -163,7 +163,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.delete<{ Params: { db: string; id: string } }>(
     '/v1/databases/:db/vectors/:id',
-    { schema: { tags: ['vectors'], summary: 'Delete one vector (deleting an absent id succeeds).', params: VECTOR_PARAMS, response: { 200: { type: 'object', properties: { id: { type: 'string' }, token: TOKEN } }, ...errors } } },
+    { config: { access: 'write', action: 'vectors.delete' }, schema: { tags: ['vectors'], summary: 'Delete one vector (deleting an absent id succeeds).', params: VECTOR_PARAMS, response: { 200: { type: 'object', properties: { id: { type: 'string' }, token: TOKEN } }, ...errors } } },
     (request, reply) =>
       idempotent(gateway, request, reply, async () => {
         const { token } = await gateway.deleteIds(request.params.db, [request.params.id]);
@@ -174,7 +174,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.post<{ Params: { db: string }; Body: { ids?: string[]; filter?: unknown } }>(
     '/v1/databases/:db/vectors/delete',
-    {
+    { config: { access: 'write', action: 'vectors.delete_batch' },
       schema: {
         tags: ['vectors'],
         summary: 'Delete vectors by `ids` or by `filter` (one of them).',
@@ -200,7 +200,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
   const page = { type: 'object', properties: { vectors: { type: 'array', items: STORED_VECTOR }, nextCursor: { type: ['string', 'null'] } } } as const;
   app.get<{ Params: { db: string }; Querystring: ReadQuery & { limit?: string; cursor?: string } }>(
     '/v1/databases/:db/vectors',
-    {
+    { config: { access: 'read', action: 'vectors.list' },
       schema: {
         tags: ['vectors'],
         summary: 'List vectors in id order, a page at a time.',
@@ -219,7 +219,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.post<{ Params: { db: string }; Body: { limit?: number; cursor?: string; filter?: unknown; includeValues?: boolean; consistency?: Consistency } }>(
     '/v1/databases/:db/vectors/scroll',
-    {
+    { config: { access: 'read', action: 'vectors.scroll' },
       schema: {
         tags: ['vectors'],
         summary: 'Scroll vectors in id order, optionally filtered. A page never repeats an id.',
@@ -252,7 +252,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.post<{ Params: { db: string }; Body: { filter?: unknown; consistency?: Consistency } }>(
     '/v1/databases/:db/vectors/count',
-    {
+    { config: { access: 'read', action: 'vectors.count' },
       schema: {
         tags: ['vectors'],
         summary: 'Count vectors, optionally filtered.',
@@ -266,7 +266,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.post<{ Params: { db: string }; Body: SearchInput }>(
     '/v1/databases/:db/search',
-    {
+    { config: { access: 'read', action: 'search' },
       schema: {
         tags: ['search'],
         summary: 'Top-k nearest neighbours, best first (cosine and dot: higher is better; euclidean: lower is better).',
@@ -287,7 +287,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.post<{ Params: { db: string }; Body: { searches: SearchInput[] } }>(
     '/v1/databases/:db/search/batch',
-    {
+    { config: { access: 'read', action: 'search.batch' },
       schema: {
         tags: ['search'],
         summary: 'Several searches in one request; results in the same order.',
