@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import type { GatewayContext } from './context';
 import { installErrorHandling } from './error-handler';
@@ -31,7 +31,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   const logger: FastifyBaseLogger = options.logger.child({ component: 'http' });
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // Requests are recorded by the audit log and metrics; per-request log lines would double them.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },

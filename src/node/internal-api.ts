@@ -3,7 +3,7 @@
  * to callers presenting the cluster secret (`Authorization: Bearer <JADE_CLUSTER_SECRET>`, compared in constant time).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jadeError } from '../errors';
 import { installErrorHandling } from '../http/error-handler';
 import type { Logger } from '../logger';
@@ -40,7 +40,8 @@ export function buildInternalApi(options: InternalApiOptions): FastifyInstance {
   const logger: FastifyBaseLogger = options.logger.child({ component: 'internal-api' });
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // Requests are recorded by the audit log and metrics; per-request log lines would double them.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
