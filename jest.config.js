@@ -1,5 +1,13 @@
 /** Two projects: `unit` (fast, no services) and `integration` (a real Kafka broker, picked by globalSetup). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
+// These packages ship only as ES modules (content-disposition 3 under @fastify/static, cookie 1 under fastify's inject). Node loads them with
+// require(esm); Jest's own module loader cannot before Node 24.9, so Jest compiles that one package to CommonJS.
+const esmOnly = ['content-disposition', 'cookie'];
+const transform = {
+  '^.+\\.ts$': tsJest,
+  [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } }],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -11,13 +19,15 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
+      transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
+      transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/integration/harness/global-setup.ts',
       globalTeardown: '<rootDir>/integration/harness/global-teardown.ts',

@@ -12,7 +12,8 @@ import type { RecordCodec } from '../log/codec';
 import { partitionForKey } from '../log/murmur2';
 import { invalidIdReason, isValidDatabaseName, vectorKey, type DatabaseDefinition, type JsonObject, type Metric } from '../log/records';
 import type { TopicNames } from '../log/topics';
-import type { ReadOptions } from '../node/shard-reads';
+import type { ReadOptions, ShardReads } from '../node/shard-reads';
+import { payloadOverheadBytes, sealPayloads, type Keyring } from '../security/crypto';
 import { compileFilter } from '../shard/filter';
 import type { SearchHit, ShardVector } from '../shard/shard';
 import { decodeToken, tokenForAcks, type Consistency } from './consistency';
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   router: ShardRouter;
   topics: { names: TopicNames; vectors: TopicInfo };
   limits: GatewayLimits;
+  /** Set (config `payloadEncryption`): record values are encrypted with it before they reach the log. */
+  payloadKeyring?: Keyring;
 }
 
 export interface DatabaseInput {
@@ -163,7 +166,7 @@ export class Gateway {
         metadata: vector.metadata ?? null,
       });
       const key = Buffer.from(vectorKey(database, id));
-      const size = key.length + value.length + 70;
+      const size = key.length + value.length + 70 + (this.options.payloadKeyring === undefined ? 0 : payloadOverheadBytes(this.options.payloadKeyring));
       if (size > this.options.limits.maxRecordBytes) {
         throw jadeError('JADE_ERR_LOG_RECORD_TOO_LARGE', [size, this.options.limits.maxRecordBytes], { context: { database, item } });
       }
@@ -226,7 +229,7 @@ export class Gateway {
     const found = new Map<string, ShardVector>();
     await Promise.all(
       [...byPartition].map(async ([partition, partIds]) => {
-        const vectors = await this.options.router.route(partition, (reads) => reads.get(partition, database, partIds, this.readOptions(minOffsets, partition)));
+        const vectors = await this.readPartition(partition, database, [], (reads) => reads.get(partition, database, partIds, this.readOptions(minOffsets, partition)));
         for (const v of vectors) found.set(v.id, v);
       }),
     );
@@ -258,7 +261,7 @@ export class Gateway {
     };
     const perShard = await Promise.all(
       Array.from({ length: this.partitions }, (_, partition) =>
-        this.options.router.route(partition, (reads) => reads.search(partition, database, search, this.readOptions(minOffsets, partition))),
+        this.readPartition(partition, database, [], (reads) => reads.search(partition, database, search, this.readOptions(minOffsets, partition))),
       ),
     );
     const better = live.definition.metric === 'euclidean' ? (a: SearchHit, b: SearchHit) => a.score - b.score : (a: SearchHit, b: SearchHit) => b.score - a.score;
@@ -277,7 +280,7 @@ export class Gateway {
     const minOffsets = await this.minOffsets(page.consistency ?? 'eventual');
     const parts = await Promise.all(
       Array.from({ length: this.partitions }, (_, partition) =>
-        this.options.router.route(partition, (reads) =>
+        this.readPartition(partition, database, [], (reads) =>
           reads.scroll(
             partition,
             database,
@@ -299,7 +302,7 @@ export class Gateway {
     const minOffsets = await this.minOffsets(consistency);
     const counts = await Promise.all(
       Array.from({ length: this.partitions }, (_, partition) =>
-        this.options.router.route(partition, (reads) => reads.count(partition, database, filter, this.readOptions(minOffsets, partition))),
+        this.readPartition(partition, database, 0, (reads) => reads.count(partition, database, filter, this.readOptions(minOffsets, partition))),
       ),
     );
     return counts.reduce((a, b) => a + b, 0);
@@ -339,7 +342,8 @@ export class Gateway {
     }
     let acks: ProduceAck[];
     try {
-      acks = await this.options.backbone.produce(this.options.topics.names.vectors, records);
+      const keyring = this.options.payloadKeyring;
+      acks = await this.options.backbone.produce(this.options.topics.names.vectors, keyring === undefined ? records : sealPayloads(keyring, records));
     } catch (err) {
       if (isJadeError(err) && Array.isArray(err.context.acknowledged)) {
         const acknowledged = ids.filter((_, i) => (err.context.acknowledged as unknown[])[i] !== null && (err.context.acknowledged as unknown[])[i] !== undefined);
@@ -355,6 +359,20 @@ export class Gateway {
     const ends = await this.options.backbone.endOffsets(this.options.topics.names.vectors);
     if (consistency === 'strong') return ends;
     return decodeToken(consistency.after, { identity: this.identity, partitions: this.partitions, ends }).offsets;
+  }
+
+  /**
+   * Reads one partition. A shard that does not hold a database the catalog says is live has not applied its create
+   * marker yet: as of that shard the database is empty, which is what an `eventual` read may answer. (Strong and
+   * read-your-writes reads wait past the marker, so they never get here.)
+   */
+  private async readPartition<T>(partition: number, database: string, empty: T, read: (reads: ShardReads) => Promise<T>): Promise<T> {
+    try {
+      return await this.options.router.route(partition, read);
+    } catch (err) {
+      if (isJadeError(err, 'JADE_ERR_SHARD_DATABASE_NOT_HELD') && this.options.catalog.state.live(database) !== undefined) return empty;
+      throw err;
+    }
   }
 
   private readOptions(minOffsets: number[] | undefined, partition: number): ReadOptions {
