@@ -80,7 +80,13 @@ export async function exportVectors(client: JadeClient, db: string, file: string
   progress.update(exported);
   progress.finish();
   const seconds = progress.elapsedSeconds;
-  const summary: ExportSummary = { database: db, exported, seconds, vectorsPerSecond: seconds > 0 ? exported / seconds : 0, file: target ?? null };
+  const summary: ExportSummary = {
+    database: db,
+    exported,
+    seconds: Math.round(seconds * 1000) / 1000,
+    vectorsPerSecond: seconds > 0 ? Math.round(exported / seconds) : 0,
+    file: target ?? null,
+  };
   say(io, `exported ${formatCount(exported)} vectors from ${db}${target === undefined ? '' : ` to ${target}`} in ${seconds.toFixed(1)} s (${formatCount(summary.vectorsPerSecond)} vectors/s)`);
   return summary;
 }

@@ -83,7 +83,7 @@ export async function importVectors(client: JadeClient, db: string, file: string
 
   const summary = (): ImportSummary => {
     const seconds = progress.elapsedSeconds;
-    return { database: db, imported, seconds, vectorsPerSecond: seconds > 0 ? imported / seconds : 0, errors, created };
+    return { database: db, imported, seconds: Math.round(seconds * 1000) / 1000, vectorsPerSecond: seconds > 0 ? Math.round(imported / seconds) : 0, errors, created };
   };
 
   try {

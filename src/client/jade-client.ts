@@ -5,7 +5,13 @@
  */
 import { JadeClientError } from './errors';
 import type {
+  ApiKeyInfo,
+  AuditEvent,
+  AuditLevel,
+  AuditLogQuery,
   BatchWriteReply,
+  CreateApiKeyRequest,
+  CreatedApiKey,
   Consistency,
   CountRequest,
   CreateDatabaseRequest,
@@ -81,6 +87,8 @@ export class JadeClient {
   readonly databases: DatabasesApi;
   /** Write, read, scroll, count and delete vectors. */
   readonly vectors: VectorsApi;
+  /** API keys and the audit log (role admin). */
+  readonly security: SecurityApi;
 
   constructor(options: JadeClientOptions) {
     let url: URL;
@@ -101,6 +109,7 @@ export class JadeClient {
     const send: Send = (spec) => this.request(spec);
     this.databases = new DatabasesApi(send);
     this.vectors = new VectorsApi(send);
+    this.security = new SecurityApi(send);
   }
 
   /** `GET /health`: the process is up. */
@@ -316,5 +325,53 @@ export class VectorsApi {
   /** Several searches in one request; one result list per search, in the same order. */
   async searchBatch(db: string, searches: SearchRequest[]): Promise<SearchHit[][]> {
     return (await this.send<{ results: SearchHit[][] }>({ method: 'POST', path: this.path(db, '/search/batch'), body: { searches } })).results;
+  }
+}
+
+/** `/v1/api-keys` and `/v1/security/*` (role admin). */
+export class SecurityApi {
+  constructor(private readonly send: Send) {}
+
+  /** Creates an API key; the reply's `key` is the only time the secret is shown. */
+  createApiKey(request: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    return this.send({ method: 'POST', path: '/v1/api-keys', body: request });
+  }
+
+  /** Every key, revoked ones included, never their secrets. */
+  async listApiKeys(): Promise<ApiKeyInfo[]> {
+    return (await this.send<{ keys: ApiKeyInfo[] }>({ method: 'GET', path: '/v1/api-keys' })).keys;
+  }
+
+  /** Revokes a key: requests with it are refused from then on. */
+  async revokeApiKey(keyId: string): Promise<void> {
+    await this.send({ method: 'DELETE', path: `/v1/api-keys/${seg(keyId)}` });
+  }
+
+  /** The newest audit events matching the query, newest first. */
+  async auditLog(query: AuditLogQuery = {}): Promise<AuditEvent[]> {
+    const since = query.since instanceof Date ? String(query.since.getTime()) : query.since === undefined ? undefined : String(query.since);
+    const reply = await this.send<{ events: AuditEvent[] }>({
+      method: 'GET',
+      path: '/v1/security/audit-log',
+      query: {
+        actor: query.actor,
+        action: query.action,
+        outcome: query.outcome,
+        database: query.database,
+        since,
+        limit: query.limit === undefined ? undefined : String(query.limit),
+      },
+    });
+    return reply.events;
+  }
+
+  /** The audit level in force, and how many read events were dropped under load. */
+  auditLevel(): Promise<{ level: AuditLevel; dropped: number }> {
+    return this.send({ method: 'GET', path: '/v1/security/audit-level' });
+  }
+
+  /** Changes the audit level at run time (the change itself is audited). */
+  setAuditLevel(level: AuditLevel): Promise<{ level: AuditLevel }> {
+    return this.send({ method: 'PUT', path: '/v1/security/audit-level', body: { level } });
   }
 }

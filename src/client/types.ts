@@ -195,3 +195,64 @@ export interface ErrorReply {
   message: string;
   acknowledged?: string[];
 }
+
+/** `admin` manages databases, keys and the audit log; `writer` writes and reads; `reader` reads. */
+export type Role = 'admin' | 'writer' | 'reader';
+
+export interface CreateApiKeyRequest {
+  name?: string;
+  roles: Role[];
+  /** Database names the key may touch, or `*` for all. */
+  databases: string[] | '*';
+  /** Lifetime; no expiry when absent. */
+  expiresInSeconds?: number;
+}
+
+export interface ApiKeyInfo {
+  keyId: string;
+  name: string | null;
+  roles: Role[];
+  databases: string[] | '*';
+  expiresAt: string | null;
+  createdAt: string;
+  revoked: boolean;
+}
+
+/** A new key: `key` is in this reply only (the server keeps its hash). Use it as `new JadeClient({ apiKey: key })`. */
+export interface CreatedApiKey extends ApiKeyInfo {
+  key: string;
+}
+
+export type AuditLevel = 'off' | 'security' | 'write' | 'all';
+
+export interface AuditLogQuery {
+  actor?: string;
+  action?: string;
+  outcome?: 'success' | 'denied' | 'error' | 'unknown';
+  database?: string;
+  /** A Date, an ISO 8601 time, or milliseconds since the epoch. */
+  since?: Date | string | number;
+  /** 1 to 10,000. @default 100 */
+  limit?: number;
+}
+
+export interface AuditEvent {
+  kind: 'intent' | 'outcome';
+  timestamp: string;
+  timestampMs: number;
+  requestId: string;
+  action: string;
+  category: 'authentication' | 'authorization' | 'admin' | 'write' | 'read';
+  outcome: 'success' | 'denied' | 'error' | 'unknown';
+  actor: string;
+  roles: string[];
+  authMethod: string;
+  sourceAddress: string;
+  route: string;
+  database: string | null;
+  recordCount: number;
+  statusCode: number | null;
+  latencyMs: number | null;
+  errorCode: string | null;
+  [key: string]: unknown;
+}
