@@ -9,7 +9,9 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import type { GatewayContext } from './context';
-import { installErrorHandling } from './error-handler';
+import { consoleRoutes } from './console';
+import { randomUUID } from 'node:crypto';
+import { frameworkErrorHandler, installErrorHandling } from './error-handler';
 import { installSecurity, type SecurityOptions } from './security';
 import { securityRoutes, type SecurityRoutesOptions } from './routes/security';
 import { databaseRoutes } from './routes/databases';
@@ -34,7 +36,16 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     // Requests are recorded by the audit log and metrics; per-request log lines would double them.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
-    requestIdHeader: 'x-request-id',
+    // A client's X-Request-Id is kept when it is a plausible id (it ties the audit trail to the client's logs);
+    // otherwise the server makes one, unique across restarts and gateways.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    // Router refusals (a malformed URL) get the common error shape too; a 512-byte id fits a path percent-encoded.
+    frameworkErrors: frameworkErrorHandler,
+    routerOptions: { maxParamLength: 1536 },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
     ...(options.https === undefined ? {} : { https: options.https }),
   });
@@ -83,5 +94,6 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   databaseRoutes(app, options.context);
   vectorRoutes(app, options.context);
   securityRoutes(app, options.security);
+  consoleRoutes(app);
   return app;
 }

@@ -46,6 +46,15 @@ export function toJadeError(err: unknown, requestId: string): JadeError {
   }
 }
 
+/**
+ * For Fastify's `frameworkErrors` option: the router's own refusals (a URL that is not valid percent-encoding, a path
+ * parameter over `maxParamLength`) in the one error shape. The router answers them before routing, so no hook runs.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const jade = toJadeError(err, request.id);
+  void reply.status(jade.statusCode).send(errorBody(jade));
+}
+
 /** Installs the error and not-found handlers on a Fastify instance. */
 export function installErrorHandling(app: FastifyInstance): void {
   // The failed request's code, for the audit event written when the reply is sent.

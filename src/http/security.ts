@@ -41,7 +41,8 @@ const OPEN_PRINCIPAL: Principal = { subject: 'anonymous', roles: ['admin'], data
 export async function installSecurity(app: FastifyInstance, options: SecurityOptions): Promise<void> {
   if (options.enabled && options.jwt !== undefined) {
     await app.register(fastifyJwt, {
-      secret: options.jwt.key,
+      // A public key verifies only: given as the plain secret, @fastify/jwt would try to sign with it and refuse to start.
+      secret: options.jwt.secret ?? { public: options.jwt.key },
       verify: { algorithms: options.jwt.algorithms, requiredClaims: ['exp', 'sub'] },
     });
   }
@@ -61,7 +62,8 @@ export async function installSecurity(app: FastifyInstance, options: SecurityOpt
 
   app.addHook('preHandler', async (request) => {
     const access = accessOf(request, options.metricsPublic);
-    if (request.method === 'GET' || (access !== 'write' && access !== 'admin')) return;
+    // HEAD is a GET without its body: a read, with no intent to record.
+    if (request.method === 'GET' || request.method === 'HEAD' || (access !== 'write' && access !== 'admin')) return;
     await options.audit.intent(eventFor(request, access === 'write' ? 'write' : 'admin', null, null));
   });
 
@@ -70,7 +72,9 @@ export async function installSecurity(app: FastifyInstance, options: SecurityOpt
     const status = reply.statusCode;
     const category: AuditCategory =
       status === 401 ? 'authentication' : status === 403 ? 'authorization' : access === 'admin' ? 'admin' : access === 'write' ? 'write' : 'read';
-    options.audit.outcome(eventFor(request, category, status, reply.elapsedTime));
+    // A change of the audit level is recorded whatever the level, turning it off included.
+    const always = request.routeOptions.config.action === 'audit_level.set';
+    options.audit.outcome(eventFor(request, category, status, reply.elapsedTime), { always });
     done();
   });
 }

@@ -83,9 +83,9 @@ export class AuditLog {
     }
   }
 
-  /** Queues a request's outcome event (written in order, in the background). */
-  outcome(event: AuditEvent): void {
-    if (!this.records(event.category)) return;
+  /** Queues a request's outcome event (written in order, in the background); `always` records it at every level. */
+  outcome(event: AuditEvent, { always = false }: { always?: boolean } = {}): void {
+    if (!always && !this.records(event.category)) return;
     const limit = this.options.queueLimit ?? 10_000;
     if (event.category === 'read' && this.queue.length >= limit) {
       this.dropped += 1;

@@ -39,6 +39,11 @@ export function authorize(principal: Principal, access: Access, database: string
   if (database !== undefined && principal.databases !== '*' && !principal.databases.includes(database)) {
     throw jadeError('JADE_ERR_AUTH_FORBIDDEN', [`${principal.subject} has no access to database ${database}`]);
   }
+  // Administration of no one database (creating databases, API keys, the audit log and level) reaches them all: an
+  // admin scoped to some databases could otherwise mint itself a key for every database.
+  if (database === undefined && access === 'admin' && principal.databases !== '*') {
+    throw jadeError('JADE_ERR_AUTH_FORBIDDEN', [`${principal.subject} is scoped to some databases and may not administer the whole server`]);
+  }
 }
 
 /** Validates roles and database scopes from a token's claims or a key request. */

@@ -122,10 +122,17 @@ export function securityRoutes(app: FastifyInstance, { apiKeys, audit, auditRead
     },
   );
 
-  app.get('/v1/security/audit-level', { config: { access: 'admin', action: 'audit_level.read' }, schema: { tags: ['security'], summary: 'The audit level in force.' } }, () => ({
-    level: audit.level,
-    dropped: audit.dropped,
-  }));
+  app.get(
+    '/v1/security/audit-level',
+    {
+      config: { access: 'admin', action: 'audit_level.read' },
+      schema: {
+        tags: ['security'],
+        summary: 'The audit level in force, read events dropped (queue full) and events not written (the log failed; writes went on only if failing open).',
+      },
+    },
+    () => ({ level: audit.level, dropped: audit.dropped, failedOpen: audit.failedOpen }),
+  );
 
   app.put<{ Body: { level: AuditLevel } }>(
     '/v1/security/audit-level',

@@ -10,9 +10,11 @@ export function systemRoutes(app: FastifyInstance, context: GatewayContext): voi
     return reply.status(ready ? 200 : 503).send({ ready });
   });
 
-  app.get('/status', { config: { access: 'read', action: 'system.status' }, schema: { tags: ['system'], summary: 'Databases, vectors, and per-partition applied offset and lag.' } }, async () => {
+  app.get('/status', { config: { access: 'read', action: 'system.status' }, schema: { tags: ['system'], summary: 'Databases, vectors, and per-partition applied offset and lag.' } }, async (request) => {
+    const { principal } = request;
+    const visible = context.gateway.listDatabases().filter((db) => principal.databases === '*' || principal.databases.includes(db.name));
     const databases = await Promise.all(
-      context.gateway.listDatabases().map(async (db) => ({ name: db.name, vectorCount: await context.gateway.count(db.name, undefined, 'eventual') })),
+      visible.map(async (db) => ({ name: db.name, vectorCount: await context.gateway.count(db.name, undefined, 'eventual') })),
     );
     return {
       role: context.role,
@@ -22,7 +24,7 @@ export function systemRoutes(app: FastifyInstance, context: GatewayContext): voi
     };
   });
 
-  app.get('/metrics', { config: { access: 'read', action: 'system.metrics' }, schema: { tags: ['system'], summary: 'Prometheus metrics.' } }, async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'admin', action: 'system.metrics' }, schema: { tags: ['system'], summary: 'Prometheus metrics.' } }, async (_request, reply) => {
     context.metrics.refresh();
     return reply.header('content-type', context.metrics.registry.contentType).send(await context.metrics.registry.metrics());
   });
