@@ -7,3 +7,14 @@ cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
 python3 -m pip install --quiet --disable-pip-version-check -r test/fixtures/interop/requirements.txt
 npm run kafka:fetch
+
+
+# From Debian: Chromium for the web console's browser tests (driven by playwright-core) and wrk, the HTTP load
+# generator of the benchmark's search scenarios. One package-list update, only when something is missing.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
