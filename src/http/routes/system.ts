@@ -12,14 +12,20 @@ export function systemRoutes(app: FastifyInstance, context: GatewayContext): voi
 
   app.get('/status', { config: { access: 'read', action: 'system.status' }, schema: { tags: ['system'], summary: 'Databases, vectors, and per-partition applied offset and lag.' } }, async (request) => {
     const { principal } = request;
-    const visible = context.gateway.listDatabases().filter((db) => principal.databases === '*' || principal.databases.includes(db.name));
+    const sees = (name: string): boolean => principal.databases === '*' || principal.databases.includes(name);
+    const visible = context.gateway.listDatabases().filter((db) => sees(db.name));
     const databases = await Promise.all(
       visible.map(async (db) => ({ name: db.name, vectorCount: await context.gateway.count(db.name, undefined, 'eventual') })),
     );
     return {
       role: context.role,
       backbone: context.backbone,
-      partitions: context.partitionStatus(),
+      // Per-partition figures name databases too: show only those in the caller's scope.
+      partitions: context.partitionStatus().map((p) => ({
+        ...p,
+        databases: p.databases.filter((d) => sees(d.name)),
+        awaitingErasure: p.awaitingErasure.filter((d) => sees(d.name)),
+      })),
       databases,
     };
   });
