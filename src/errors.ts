@@ -99,6 +99,9 @@ export const ERROR_CODES = {
   JADE_ERR_AUDIT_UNAVAILABLE: def(503, 'the audit log cannot be written, so the operation was refused: %s', true),
   JADE_ERR_SECRET_WEAK: def(500, '%s must be at least 32 bytes'),
   JADE_ERR_RATE_LIMITED: def(429, 'rate limit of %s requests per minute exceeded', true),
+  JADE_ERR_CRYPTO_FAILED: def(500, 'cannot %s: %s'),
+  JADE_ERR_CRYPTO_KEY_UNKNOWN: def(500, '%s is encrypted with key id %s, which is configured neither as encryptionKeyId nor in encryptionPreviousKeys'),
+  JADE_ERR_CRYPTO_DECRYPT_FAILED: def(400, 'cannot decrypt %s: %s'),
 
   // Consistency
   JADE_ERR_CONSISTENCY_TIMEOUT: def(504, 'partition %s did not reach offset %s within %s ms', true),

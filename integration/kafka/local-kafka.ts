@@ -17,12 +17,23 @@ export interface KafkaNodeHandle {
   nodeId: number;
   brokerPort: number;
   controllerPort: number;
+  /** Port of each extra listener (`StartKafkaOptions.listeners`), by name. */
+  listenerPorts: Record<string, number>;
   pid?: number;
+}
+
+/** A listener beside PLAINTEXT, e.g. `{ name: 'SSL', securityProtocol: 'SSL' }`. */
+export interface ExtraListener {
+  /** Listener name; its settings go in `extraConfig` as `listener.name.<name in lower case>.<setting>`. */
+  name: string;
+  securityProtocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 }
 
 export interface LocalKafka {
   /** Bootstrap list, e.g. `['127.0.0.1:39092', ...]`. */
   readonly brokers: string[];
+  /** Bootstrap list of each extra listener, by name. */
+  readonly listeners: Record<string, string[]>;
   readonly dataDir: string;
   readonly nodes: KafkaNodeHandle[];
   /** Signals one node and waits for its process to exit (SIGTERM is bounded, then SIGKILL). */
@@ -49,6 +60,13 @@ export interface StartKafkaOptions {
   extraConfig?: Record<string, string>;
   /** Bound on the wait for the cluster to answer; default 90 s. */
   readyTimeoutMs?: number;
+  /**
+   * Listeners beside PLAINTEXT (TLS, SASL), each on a free port on every node. PLAINTEXT stays the inter-broker
+   * listener and the one readiness is checked on.
+   */
+  listeners?: ExtraListener[];
+  /** More arguments to `kafka-storage format` (run only for unformatted nodes), e.g. `['--add-scram', 'SCRAM-SHA-256=[name=u,password=p]']`. */
+  formatArgs?: string[];
 }
 
 const HOST = '127.0.0.1';
@@ -175,6 +193,11 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<LocalKaf
     ? Array.from({ length: 2 * count }, (_, i) => opts.basePort! + i)
     : await freePorts(2 * count);
   await assertPortsFree(ports);
+  const extraListeners = opts.listeners ?? [];
+  for (const l of extraListeners) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(l.name) || ['PLAINTEXT', 'CONTROLLER'].includes(l.name)) throw new Error(`listener name ${l.name} is taken or invalid`);
+  }
+  const listenerPorts = await freePorts(count * extraListeners.length);
 
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jade-kafka-'));
   fs.mkdirSync(dataDir, { recursive: true });
@@ -182,7 +205,12 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<LocalKaf
   const nodes: NodeRuntime[] = Array.from({ length: count }, (_, i) => {
     const nodeId = i + 1;
     return {
-      handle: { nodeId, brokerPort: ports[2 * i]!, controllerPort: ports[2 * i + 1]! },
+      handle: {
+        nodeId,
+        brokerPort: ports[2 * i]!,
+        controllerPort: ports[2 * i + 1]!,
+        listenerPorts: Object.fromEntries(extraListeners.map((l, j) => [l.name, listenerPorts[i * extraListeners.length + j]!])),
+      },
       dir: path.join(dataDir, `node-${nodeId}`),
     };
   });
@@ -237,12 +265,13 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<LocalKaf
     const clusterId = nodes.map((n) => formattedClusterId(n.dir)).find((id) => id !== undefined) ?? newClusterId();
     await Promise.all(nodes.map(async (n) => {
       fs.mkdirSync(path.join(n.dir, 'logs'), { recursive: true });
-      writeProperties(n.dir, brokerConfig(n, count, voters, opts.extraConfig ?? {}));
+      writeProperties(n.dir, brokerConfig(n, count, voters, extraListeners, opts.extraConfig ?? {}));
       writeLog4j2(n.dir);
       if (formattedClusterId(n.dir) !== undefined) return;
       await run(javaBin(), [
         ...TOOL_JVM_OPTIONS, '-cp', classpath, `-Dlog4j2.configurationFile=${path.join(n.dir, 'log4j2.xml')}`,
         'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', path.join(n.dir, 'server.properties'),
+        ...(opts.formatArgs ?? []),
       ], { cwd: n.dir, what: `kafka-storage format (node ${n.handle.nodeId})` });
     }));
     // The quorum needs a majority of the controllers: all nodes start together.
@@ -255,6 +284,7 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<LocalKaf
 
   return {
     brokers,
+    listeners: Object.fromEntries(extraListeners.map((l) => [l.name, nodes.map((n) => `${HOST}:${n.handle.listenerPorts[l.name]!}`)])),
     dataDir,
     nodes: nodes.map((n) => n.handle),
     stopNode,
@@ -293,19 +323,21 @@ function brokerConfig(
   n: NodeRuntime,
   count: number,
   voters: string,
+  listeners: ExtraListener[],
   extra: Record<string, string>,
 ): Record<string, string> {
   const rf = String(count === 1 ? 1 : 3);
   const minIsr = String(count === 1 ? 1 : 2);
+  const more = listeners.map((l) => `,${l.name}://${HOST}:${n.handle.listenerPorts[l.name]!}`).join('');
   return {
     'process.roles': 'broker,controller',
     'node.id': String(n.handle.nodeId),
     'controller.quorum.voters': voters,
-    'listeners': `PLAINTEXT://${HOST}:${n.handle.brokerPort},CONTROLLER://${HOST}:${n.handle.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${HOST}:${n.handle.brokerPort}`,
+    'listeners': `PLAINTEXT://${HOST}:${n.handle.brokerPort},CONTROLLER://${HOST}:${n.handle.controllerPort}${more}`,
+    'advertised.listeners': `PLAINTEXT://${HOST}:${n.handle.brokerPort}${more}`,
     'inter.broker.listener.name': 'PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map': ['CONTROLLER:PLAINTEXT', 'PLAINTEXT:PLAINTEXT', ...listeners.map((l) => `${l.name}:${l.securityProtocol}`)].join(','),
     'log.dirs': path.join(n.dir, 'data'),
     // The program creates its topics itself, with explicit partitions, replication and configs.
     'auto.create.topics.enable': 'false',

@@ -164,6 +164,7 @@ async function serveGateway(
       consistencyTimeoutMs: config.consistencyTimeoutMs,
       writeLagLimit: config.writeLagLimit,
     },
+    ...(config.payloadEncryption && foundation.keyring !== undefined ? { payloadKeyring: foundation.keyring } : {}),
   });
   const metrics = new GatewayMetrics(context.partitionStatus);
   const security = await startSecurity(config, logger, foundation);

@@ -64,6 +64,8 @@ function resolve(raw: Partial<JadeConfig> & Record<string, unknown>): JadeConfig
   if ((raw.tlsCertFile === undefined) !== (raw.tlsKeyFile === undefined)) {
     throw jadeError('JADE_ERR_CONFIG_INVALID', ['tlsCertFile (JADE_TLS_CERT_FILE) and tlsKeyFile (JADE_TLS_KEY_FILE) go together: set both or neither']);
   }
+  checkKafkaSecurity(raw);
+  checkEncryption(raw);
   if (minInsync > replicationFactor) {
     throw jadeError('JADE_ERR_CONFIG_INVALID', [
       `kafkaMinInsyncReplicas (JADE_KAFKA_MIN_INSYNC_REPLICAS) is ${minInsync}, above the replication factor ${replicationFactor}: no write could ever be acknowledged`,
@@ -72,10 +74,58 @@ function resolve(raw: Partial<JadeConfig> & Record<string, unknown>): JadeConfig
   return {
     ...(raw as JadeConfig),
     kafkaBrokers: brokers === undefined ? undefined : Object.freeze([...brokers]),
+    encryptionPreviousKeys: raw.encryptionPreviousKeys === undefined ? undefined : Object.freeze([...raw.encryptionPreviousKeys]),
     kafkaReplicationFactor: replicationFactor,
     kafkaMinInsyncReplicas: minInsync,
     defaultPartitions: raw.partitions ?? defaultPartitionCount(),
   };
+}
+
+const invalid = (message: string): never => {
+  throw jadeError('JADE_ERR_CONFIG_INVALID', [message]);
+};
+
+/** TLS and SASL to the brokers: only with brokers, and the settings that go together set together. */
+function checkKafkaSecurity(raw: Partial<JadeConfig>): void {
+  const sslFiles = (['kafkaSslCaFile', 'kafkaSslCertFile', 'kafkaSslKeyFile'] as const).filter((k) => raw[k] !== undefined);
+  const sasl = (['kafkaSaslMechanism', 'kafkaSaslUsername', 'kafkaSaslPassword'] as const).filter((k) => raw[k] !== undefined);
+  const named = (key: keyof typeof CONFIG_SPEC): string => `${key} (${CONFIG_SPEC[key].env})`;
+  if (raw.kafkaBrokers === undefined) {
+    const set = [...(raw.kafkaSsl === true ? (['kafkaSsl'] as const) : []), ...sslFiles, ...sasl];
+    if (set.length > 0) invalid(`${set.map(named).join(', ')} apply to the Kafka backbone, but kafkaBrokers (JADE_KAFKA_BROKERS) is not set`);
+  }
+  if (sslFiles.length > 0 && raw.kafkaSsl !== true) invalid(`${sslFiles.map(named).join(', ')} need kafkaSsl (JADE_KAFKA_SSL) set to true`);
+  if ((raw.kafkaSslCertFile === undefined) !== (raw.kafkaSslKeyFile === undefined)) {
+    invalid(`${named('kafkaSslCertFile')} and ${named('kafkaSslKeyFile')} go together: set both or neither`);
+  }
+  if (sasl.length > 0 && sasl.length < 3) {
+    const missing = (['kafkaSaslMechanism', 'kafkaSaslUsername', 'kafkaSaslPassword'] as const).filter((k) => raw[k] === undefined);
+    invalid(`SASL needs a mechanism, a username and a password: ${missing.map(named).join(' and ')} missing`);
+  }
+}
+
+/** The master key must be exactly 32 bytes; previous keys need distinct ids; payload encryption needs a key. */
+function checkEncryption(raw: Partial<JadeConfig>): void {
+  if (raw.encryptionKey !== undefined) {
+    // The value is a secret: say what is wrong with it, never echo it.
+    const text = raw.encryptionKey.trim();
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) {
+      invalid('encryptionKey (JADE_ENCRYPTION_KEY) must be base64 (e.g. the output of `openssl rand -base64 32`)');
+    }
+    const bytes = Buffer.from(text, 'base64').length;
+    if (bytes !== 32) invalid(`encryptionKey (JADE_ENCRYPTION_KEY) must decode to exactly 32 bytes, got ${bytes}`);
+  }
+  const previous = raw.encryptionPreviousKeys ?? [];
+  if (previous.length > 0 && raw.encryptionKey === undefined) invalid('encryptionPreviousKeys (JADE_ENCRYPTION_PREVIOUS_KEYS) needs encryptionKey (JADE_ENCRYPTION_KEY)');
+  const ids = new Set([raw.encryptionKeyId]);
+  for (const entry of previous) {
+    const id = entry.slice(0, entry.indexOf(':'));
+    if (ids.has(id)) invalid(`encryptionPreviousKeys (JADE_ENCRYPTION_PREVIOUS_KEYS) lists key id ${id} twice, or as the current encryptionKeyId`);
+    ids.add(id);
+  }
+  if (raw.payloadEncryption === true && raw.encryptionKey === undefined) {
+    invalid('payloadEncryption (JADE_PAYLOAD_ENCRYPTION) needs encryptionKey (JADE_ENCRYPTION_KEY)');
+  }
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -241,6 +241,70 @@ export const CONFIG_SPEC = {
     schema: { type: 'string', minLength: 1 },
     doc: 'PEM private key for HTTPS on the REST API.',
   },
+  kafkaSsl: {
+    env: 'JADE_KAFKA_SSL',
+    schema: { type: 'boolean' },
+    default: false,
+    doc: 'Connect to the brokers over TLS. Without kafkaSslCaFile the system trust store verifies them.',
+  },
+  kafkaSslCaFile: {
+    env: 'JADE_KAFKA_SSL_CA_FILE',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'PEM CA certificate(s) that signed the brokers’ certificates (needs kafkaSsl).',
+  },
+  kafkaSslCertFile: {
+    env: 'JADE_KAFKA_SSL_CERT_FILE',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'PEM client certificate for brokers that require mutual TLS (needs kafkaSsl; set with kafkaSslKeyFile).',
+  },
+  kafkaSslKeyFile: {
+    env: 'JADE_KAFKA_SSL_KEY_FILE',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'PEM private key of kafkaSslCertFile.',
+  },
+  kafkaSaslMechanism: {
+    env: 'JADE_KAFKA_SASL_MECHANISM',
+    schema: { enum: ['plain', 'scram-sha-256', 'scram-sha-512'] },
+    doc: 'SASL authentication to the brokers (with kafkaSaslUsername and kafkaSaslPassword). Use it over kafkaSsl: `plain` sends the password as is.',
+  },
+  kafkaSaslUsername: {
+    env: 'JADE_KAFKA_SASL_USERNAME',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'SASL user name (needs kafkaSaslMechanism).',
+  },
+  kafkaSaslPassword: {
+    env: 'JADE_KAFKA_SASL_PASSWORD',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'SASL password (needs kafkaSaslMechanism).',
+  },
+  encryptionKey: {
+    env: 'JADE_ENCRYPTION_KEY',
+    schema: { type: 'string', minLength: 1 },
+    doc: 'Base64 of exactly 32 random bytes (`openssl rand -base64 32`). Set: snapshots are AES-256-GCM encrypted, and the live stores and the embedded log are encrypted by LMDB; index bytes never reach disk in plaintext. Losing it loses the embedded log.',
+  },
+  encryptionKeyId: {
+    env: 'JADE_ENCRYPTION_KEY_ID',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,32}$' },
+    default: 'k1',
+    doc: 'Name of encryptionKey, written beside everything it encrypts, so a rotated key can be told from a wrong one.',
+  },
+  encryptionPreviousKeys: {
+    env: 'JADE_ENCRYPTION_PREVIOUS_KEYS',
+    schema: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,32}:[A-Za-z0-9+/]{43}=$' } },
+    doc: 'Retired keys as comma-separated `<id>:<base64 key>`, used only to read what they encrypted (payloads on the log, snapshots, the embedded log) after a rotation.',
+  },
+  encryptionTempDir: {
+    env: 'JADE_ENCRYPTION_TEMP_DIR',
+    schema: { type: 'string', minLength: 1 },
+    default: '/dev/shm',
+    doc: 'Memory-backed directory (tmpfs) where snapshot files exist in plaintext while being encrypted or loaded. Must exist and be writable when encryptionKey is set.',
+  },
+  payloadEncryption: {
+    env: 'JADE_PAYLOAD_ENCRYPTION',
+    schema: { type: 'boolean' },
+    default: false,
+    doc: 'Encrypt record values (vectors and metadata) with encryptionKey before they reach the log, since Kafka keeps its segments in plaintext on disk. Keys (`<db>/<id>`) stay plaintext; other producers may keep writing plaintext.',
+  },
   logLevel: {
     env: 'JADE_LOG_LEVEL',
     schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -294,6 +358,19 @@ export interface JadeConfig {
   readonly rateLimitPerMinute: number;
   readonly tlsCertFile?: string;
   readonly tlsKeyFile?: string;
+  readonly kafkaSsl: boolean;
+  readonly kafkaSslCaFile?: string;
+  readonly kafkaSslCertFile?: string;
+  readonly kafkaSslKeyFile?: string;
+  readonly kafkaSaslMechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  readonly kafkaSaslUsername?: string;
+  readonly kafkaSaslPassword?: string;
+  /** Base64 of the 32-byte master key, checked at load. */
+  readonly encryptionKey?: string;
+  readonly encryptionKeyId: string;
+  readonly encryptionPreviousKeys?: readonly string[];
+  readonly encryptionTempDir: string;
+  readonly payloadEncryption: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

@@ -194,7 +194,8 @@ export class Gateway {
     await this.options.lifecycle.writable(database);
     if (ids.length > this.options.limits.maxBatchSize) throw jadeError('JADE_ERR_BATCH_INVALID', [`${ids.length} ids exceed the batch limit of ${this.options.limits.maxBatchSize}`]);
     const problems = ids.map((id, i) => [i, invalidIdReason(id)] as const).filter(([, p]) => p !== null);
-    if (problems.length > 0) throw jadeError('JADE_ERR_BATCH_INVALID', [problems.slice(0, 20).map(([i, p]) => `item ${i}: ${p}`).join('; ')]);
+    // As for upserts: one id is a vector problem, several a batch problem.
+    if (problems.length > 0) throw jadeError(ids.length === 1 ? 'JADE_ERR_VECTOR_INVALID' : 'JADE_ERR_BATCH_INVALID', [problems.slice(0, 20).map(([i, p]) => `item ${i}: ${p}`).join('; ')]);
     const unique = [...new Set(ids)];
     return this.produce(unique, unique.map((id) => ({ key: Buffer.from(vectorKey(database, id)), value: null })));
   }
@@ -220,6 +221,9 @@ export class Gateway {
 
   async get(database: string, ids: string[], consistency: Consistency = 'eventual'): Promise<ShardVector[]> {
     const live = this.live(database);
+    // An id no vector can have is the client's error (400), not a record-key failure deep in the log layer.
+    const problems = ids.map((id, i) => [i, invalidIdReason(id)] as const).filter(([, p]) => p !== null);
+    if (problems.length > 0) throw jadeError('JADE_ERR_VECTOR_INVALID', [problems.slice(0, 20).map(([i, p]) => `item ${i}: ${p}`).join('; ')]);
     const minOffsets = await this.minOffsets(consistency);
     const byPartition = new Map<number, string[]>();
     for (const id of ids) {

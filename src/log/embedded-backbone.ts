@@ -11,7 +11,7 @@
  * - Consumer groups are in-process: members of a group share the partitions, assignment is sticky.
  * - One process at a time: a lock file in the directory.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,10 +47,17 @@ export interface EmbeddedBackboneOptions {
   maxBatchRecords?: number;
   /** @default 1048576 */
   maxRecordBytes?: number;
-  /** Encrypts the LMDB file (lmdb-js `encryptionKey`, 32 bytes). */
-  encryptionKey?: Buffer;
+  /**
+   * Encrypts every page of the LMDB file (lmdb-js `encryptionKey`). `lmdbKey(id)` gives the key of a key id (32 ASCII
+   * characters: lmdb-js 3.5.6 reads the key as a string, see `Keyring.lmdbKey`). A new log uses `currentId`; an
+   * existing one the id recorded beside it (`encryption.json`, with a check value), so a missing or wrong key stops
+   * opening with a clear error rather than LMDB failing on (or, without a key, crashing on) encrypted pages.
+   */
+  encryption?: { readonly currentId: string; lmdbKey(keyId: string): string | undefined };
   logger?: Logger;
 }
+
+const ENCRYPTION_FILE = 'encryption.json';
 
 interface TopicState {
   info: TopicInfo;
@@ -87,10 +94,10 @@ export class EmbeddedBackbone implements Backbone {
   private closed = false;
 
   private constructor(
-    private readonly options: Required<Omit<EmbeddedBackboneOptions, 'encryptionKey' | 'logger'>>,
+    private readonly options: Required<Omit<EmbeddedBackboneOptions, 'encryption' | 'logger'>>,
     private readonly lock: DirectoryLock,
     readonly logger: Logger,
-    encryptionKey: Buffer | undefined,
+    encryptionKey: string | undefined,
   ) {
     this.maxRecordBytes = options.maxRecordBytes;
     this.root = open({
@@ -119,7 +126,7 @@ export class EmbeddedBackbone implements Backbone {
         },
         lock,
         (options.logger ?? silentLogger).child({ component: 'embedded-log' }),
-        options.encryptionKey,
+        resolveEncryptionKey(options.dir, options.encryption),
       );
     } catch (err) {
       lock.release();
@@ -568,4 +575,43 @@ class EmbeddedMember implements ConsumerHandle {
       if (!progressed && !this.stopped) await sleep;
     }
   }
+}
+
+/** The LMDB key to open the log in `dir` with, checked against the key id and check value recorded at creation. */
+function resolveEncryptionKey(dir: string, encryption: EmbeddedBackboneOptions['encryption']): string | undefined {
+  const file = path.join(dir, ENCRYPTION_FILE);
+  const invalid = (message: string): Error => jadeError('JADE_ERR_CONFIG_INVALID', [message]);
+  let recorded: { keyId: string; check: string } | undefined;
+  try {
+    recorded = JSON.parse(fs.readFileSync(file, 'utf8')) as { keyId: string; check: string };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw jadeError('JADE_ERR_LOG_CORRUPT', [file, (err as Error).message], { cause: err });
+  }
+  if (recorded === undefined) {
+    if (encryption === undefined) return undefined;
+    if (fs.existsSync(path.join(dir, 'log.mdb'))) {
+      throw invalid(`encryptionKey (JADE_ENCRYPTION_KEY) is set, but the embedded log in ${dir} has no ${ENCRYPTION_FILE}: it was written without encryption, and cannot be encrypted in place`);
+    }
+    const key = encryption.lmdbKey(encryption.currentId)!;
+    const fd = fs.openSync(file, 'wx', 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify({ keyId: encryption.currentId, check: keyCheck(key) }));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return key;
+  }
+  if (encryption === undefined) throw invalid(`the embedded log in ${dir} is encrypted (key id ${recorded.keyId}): set encryptionKey (JADE_ENCRYPTION_KEY)`);
+  const key = encryption.lmdbKey(recorded.keyId);
+  if (key === undefined) {
+    throw invalid(`the embedded log in ${dir} is encrypted with key id ${recorded.keyId}, which is neither encryptionKeyId (JADE_ENCRYPTION_KEY_ID) nor in encryptionPreviousKeys (JADE_ENCRYPTION_PREVIOUS_KEYS)`);
+  }
+  if (keyCheck(key) !== recorded.check) throw invalid(`the key configured as ${recorded.keyId} is not the one the embedded log in ${dir} was encrypted with`);
+  return key;
+}
+
+/** Tells keys apart without revealing them. */
+function keyCheck(key: string): string {
+  return createHmac('sha256', key).update('jadevectordb key check').digest('hex').slice(0, 32);
 }

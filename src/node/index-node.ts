@@ -14,6 +14,7 @@ import type { RecordCodec } from '../log/codec';
 import type { TopicNames } from '../log/topics';
 import type { Logger } from '../logger';
 import { Heartbeater } from '../cluster/membership';
+import type { Keyring } from '../security/crypto';
 import { buildInternalApi } from './internal-api';
 import { ShardHost } from './shard-host';
 import { LocalShardReads, type ShardReads } from './shard-reads';
@@ -30,7 +31,8 @@ export interface IndexNodeOptions {
   serveInternalApi: boolean;
   /** Where the catalog comes from; a gateway in the same process shares its reader. */
   catalog?: CatalogReader;
-  encryptionKey?: Buffer;
+  /** Encryption at rest (`config.encryptionTempDir` is the temp space for snapshots). */
+  keyring?: Keyring;
   /** Where shards run. @default worker threads per `shardThreads` (tests may wrap one, e.g. to slow applies down) */
   runtime?: ShardRuntime;
 }
@@ -80,7 +82,7 @@ export class IndexNode {
       snapshotEveryRecords: config.snapshotEveryRecords,
       snapshotEveryMs: config.snapshotEveryMs,
       logger,
-      ...(options.encryptionKey === undefined ? {} : { encryptionKey: options.encryptionKey }),
+      ...(options.keyring === undefined ? {} : { encryption: { keyring: options.keyring, tempDir: config.encryptionTempDir } }),
     });
     const node = new IndexNode(nodeId, host, new LocalShardReads(host, runtime), runtime, catalog, options.catalog === undefined);
     await host.start();

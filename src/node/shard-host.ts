@@ -16,7 +16,7 @@ import { deadLetterKey, isReservedKey, markerKey, vectorKey } from '../log/recor
 import { indexGroup, type TopicNames } from '../log/topics';
 import { silentLogger, type Logger } from '../logger';
 import { ERASURE_HEADER, type DeadLetter, type DroppedIncarnation, type HeldDatabaseInfo } from '../shard/shard';
-import { SnapshotStore } from '../shard/snapshot';
+import { SnapshotStore, type SnapshotEncryption } from '../shard/snapshot';
 import type { OpenedShard, ShardRuntime } from './shard-runtime';
 
 export interface ShardHostOptions {
@@ -35,7 +35,8 @@ export interface ShardHostOptions {
   snapshotEveryRecords?: number;
   /** Snapshot after this long with changes. @default 60000 */
   snapshotEveryMs?: number;
-  encryptionKey?: Buffer;
+  /** Encryption at rest: live stores (LMDB), snapshots (AES-256-GCM via memory-backed temp space), payloads. */
+  encryption?: SnapshotEncryption;
   logger?: Logger;
 }
 
@@ -187,10 +188,12 @@ export class ShardHost {
     const ends = await this.options.backbone.endOffsets(this.options.topics.vectors);
     const starts = new Map<number, number>();
     for (const partition of partitions) {
-      const snapshots = new SnapshotStore(path.join(this.options.dataDir, 'snapshots', `p${partition}`), partition, this.logger);
+      const encryption = this.options.encryption;
+      const snapshots = new SnapshotStore(path.join(this.options.dataDir, 'snapshots', `p${partition}`), partition, this.logger, encryption);
       const maxAgeMs = Number(this.options.vectors.configs['delete.retention.ms'] ?? String(24 * 3600 * 1000));
       let usable = await snapshots.newestUsable({ topicIdentity: this.options.vectors.identity ?? '', maxAgeMs });
       const started = Date.now();
+      const keyring = encryption === undefined ? {} : { keyring: encryption.keyring.toData() };
       let opened: OpenedShard;
       try {
         opened = await this.options.runtime.open({
@@ -198,7 +201,7 @@ export class ShardHost {
           partitionCount: this.partitionCount,
           dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
           ...(usable === undefined ? {} : { snapshot: { storeFile: usable.storeFile, indexFiles: [...usable.indexFiles] } }),
-          ...(this.options.encryptionKey === undefined ? {} : { encryptionKey: this.options.encryptionKey }),
+          ...keyring,
         });
       } catch (err) {
         if (usable === undefined) throw err;
@@ -206,13 +209,17 @@ export class ShardHost {
         this.logger.warn({ err, partition, snapshot: usable.dir }, 'snapshot failed to load; replaying the partition from offset 0');
         snapshots.removeAll();
         // Nothing of it is used: status and logs must not report it as the start.
+        usable.release();
         usable = undefined;
         opened = await this.options.runtime.open({
           partition,
           partitionCount: this.partitionCount,
           dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
-          ...(this.options.encryptionKey === undefined ? {} : { encryptionKey: this.options.encryptionKey }),
+          ...keyring,
         });
+      } finally {
+        // Loaded (or given up): decrypted copies leave temp space now.
+        usable?.release();
       }
       const nextOffset = opened.nextOffset;
       if (usable === undefined) snapshots.removeAll();
@@ -409,7 +416,8 @@ export class ShardHost {
         owned.endOffset = Math.max(owned.endOffset, end);
         owned.lag = Math.max(0, owned.endOffset - owned.nextOffset);
         if (owned.lag === 0) owned.caughtUpAtMs = Date.now();
-        if (this.snapshotDue(owned)) void this.serialise(owned, () => this.snapshot(owned));
+        // Due is checked again when the queued work runs: a snapshot slower than this poll must not be repeated.
+        if (this.snapshotDue(owned)) void this.serialise(owned, () => (this.snapshotDue(owned) ? this.snapshot(owned) : Promise.resolve()));
         // A partition restored from a snapshot at the log's end (say, the one taken at a drop, before a crash) gets
         // no batch to start its pending erasure: start it here once caught up.
         if (this.options.replicaGroup === 0 && owned.lag === 0 && owned.awaitingErasure.length > 0) {

@@ -10,6 +10,8 @@ import type { ConsumedRecord } from '../log/backbone';
 import { RecordCodec, type RecordCodecOptions } from '../log/codec';
 import type { DatabaseEventRecord } from '../log/records';
 import { compileFilter } from '../shard/filter';
+import { Keyring, type KeyringData } from '../security/crypto';
+import { VectorStore } from '../shard/vector-store';
 import { Shard, type ApplyResult, type DroppedIncarnation, type HeldDatabaseInfo, type PendingErasure, type SearchHit, type ShardVector } from '../shard/shard';
 
 /** A search as it crosses to a worker: plain data (the filter is compiled on the other side). */
@@ -30,7 +32,8 @@ export interface OpenShardRequest {
   dir: string;
   /** A verified snapshot to start from: its store file is copied into `dir`, its index files loaded. */
   snapshot?: { storeFile: string; indexFiles: [number, string][] };
-  encryptionKey?: Buffer;
+  /** Encryption keys (plain data: it crosses to worker threads): the live store is encrypted, payloads opened. */
+  keyring?: KeyringData;
 }
 
 export interface OpenedShard {
@@ -78,7 +81,10 @@ export class ShardSet {
     await this.close(request.partition);
     fs.rmSync(request.dir, { recursive: true, force: true });
     fs.mkdirSync(request.dir, { recursive: true });
-    if (request.snapshot !== undefined) fs.copyFileSync(request.snapshot.storeFile, path.join(request.dir, 'live.mdb'));
+    const keyring = request.keyring === undefined ? undefined : Keyring.from(request.keyring);
+    if (request.snapshot !== undefined) {
+      await VectorStore.restore(request.snapshot.storeFile, request.dir, keyring === undefined ? {} : { encryptionKey: keyring.lmdbKey()! });
+    }
     const shard = Shard.open(
       {
         partition: request.partition,
@@ -86,7 +92,7 @@ export class ShardSet {
         dir: request.dir,
         codec: this.codec,
         catalog: this.catalog,
-        ...(request.encryptionKey === undefined ? {} : { encryptionKey: request.encryptionKey }),
+        ...(keyring === undefined ? {} : { keyring }),
       },
       new Map(request.snapshot?.indexFiles ?? []),
     );

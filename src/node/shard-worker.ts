@@ -33,11 +33,9 @@ async function dispatch(call: Call): Promise<unknown> {
   switch (call.method) {
     case 'applyCatalog':
       return set.applyCatalog(a[0] as number, a[1] as never);
-    case 'open': {
-      const request = a[0] as Parameters<ShardSet['open']>[0];
-      const key = request.encryptionKey as unknown as Uint8Array | undefined;
-      return set.open({ ...request, ...(key === undefined ? {} : { encryptionKey: asBuffer(key)! }) });
-    }
+    case 'open':
+      // Its keyring's keys arrive as Uint8Arrays, which Keyring.from copies into Buffers.
+      return set.open(a[0] as Parameters<ShardSet['open']>[0]);
     case 'apply':
       return set.apply(a[0] as number, reviveRecords(a[1] as ConsumedRecord[]), a[2] as { catalogComplete: boolean });
     case 'search':

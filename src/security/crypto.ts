@@ -214,9 +214,9 @@ function payloadAad(keyId: string, recordKey: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`jade-enc/v1/${keyId}/`, 'utf8'), recordKey]);
 }
 
-/** Bytes a sealed record grows by (value and header), for size limits. */
+/** Bytes a sealed record grows by against the size limit: the value's framing, and the header as `recordSize` counts it. */
 export function payloadOverheadBytes(keyring: Keyring): number {
-  return 1 + SALT_BYTES + IV_BYTES + TAG_BYTES + ENCRYPTION_HEADER.length + Buffer.byteLength(keyring.currentId) + 4;
+  return 1 + SALT_BYTES + IV_BYTES + TAG_BYTES + ENCRYPTION_HEADER.length + Buffer.byteLength(keyring.currentId) + 10;
 }
 
 /**

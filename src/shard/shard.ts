@@ -14,6 +14,7 @@ import type { RecordCodec } from '../log/codec';
 import { partitionForKey } from '../log/murmur2';
 import { isReservedKey, parseMarkerKey, parseVectorKey, type DatabaseDefinition, type DatabaseMarkerRecord, type JsonObject } from '../log/records';
 import { silentLogger, type Logger } from '../logger';
+import { openPayload, type Keyring } from '../security/crypto';
 import type { CompiledFilter } from './filter';
 import { VectorIndex } from './hnsw-index';
 import { VectorStore, type ShardMeta, type StoreOp, type StoredVector } from './vector-store';
@@ -104,7 +105,8 @@ export interface ShardOptions {
   codec: RecordCodec;
   catalog: Pick<CatalogState, 'incarnation' | 'nextOffset'>;
   logger?: Logger;
-  encryptionKey?: Buffer;
+  /** Encrypts the live store (its LMDB key) and opens encrypted record payloads. */
+  keyring?: Keyring;
 }
 
 export class Shard {
@@ -129,7 +131,7 @@ export class Shard {
    * incarnations without one are rebuilt by inserting their stored vectors.
    */
   static open(options: ShardOptions, indexFiles: ReadonlyMap<number, string> = new Map()): Shard {
-    const store = VectorStore.open(options.dir, options.encryptionKey === undefined ? {} : { encryptionKey: options.encryptionKey });
+    const store = VectorStore.open(options.dir, options.keyring === undefined ? {} : { encryptionKey: options.keyring.lmdbKey()! });
     const shard = new Shard(options, store);
     for (const [name, incarnation] of Object.entries(shard.meta.current)) {
       const known = options.catalog.incarnation(incarnation);
@@ -189,7 +191,13 @@ export class Shard {
           if (marker.kind !== 'create') lifecycleChanged = true;
         }
       } else {
-        const rejection = this.applyVector(record, meta, ops, pending);
+        let rejection: DeadLetter | undefined;
+        try {
+          rejection = this.applyVector(record, meta, ops, pending);
+        } catch (err) {
+          flush(); // what was applied before it stays applied, at an exact offset
+          throw err;
+        }
         if (rejection !== undefined) deadLetters.push(rejection);
       }
       meta = { ...meta, nextOffset: record.offset + 1 };
@@ -423,7 +431,7 @@ export class Shard {
         this.remove(this.held.get(incarnation)!, id, ops, pending);
         return undefined;
       }
-      const decoded = this.options.codec.decode(record.value);
+      const decoded = this.options.codec.decode(openPayload(this.options.keyring, { key: record.key, value: record.value, headers: record.headers }));
       if (decoded.type !== 'vector-upsert' && decoded.type !== 'vector-patch') throw jadeError('JADE_ERR_SHARD_UNEXPECTED_RECORD', [decoded.type]);
       if (decoded.database !== database || decoded.id !== id) {
         throw jadeError('JADE_ERR_SHARD_KEY_MISMATCH', [`${decoded.database}/${decoded.id}`, `${database}/${id}`]);
@@ -449,7 +457,9 @@ export class Shard {
       pending.set(key, stored);
       return undefined;
     } catch (err) {
-      if (!isJadeError(err)) throw err;
+      // A missing key is the configuration's fault, not the record's: stop here rather than skip records a
+      // correctly configured node can read.
+      if (!isJadeError(err) || err.code === 'JADE_ERR_CRYPTO_KEY_UNKNOWN') throw err;
       return this.deadLetter(record, err);
     }
   }

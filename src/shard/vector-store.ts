@@ -43,6 +43,7 @@ export class VectorStore {
   private constructor(
     readonly dir: string,
     root: RootDatabase,
+    private readonly encrypted: boolean,
   ) {
     this.inner = {
       root,
@@ -51,8 +52,11 @@ export class VectorStore {
     };
   }
 
-  /** Opens (or creates) the store in `dir`. */
-  static open(dir: string, options: { encryptionKey?: Buffer } = {}): VectorStore {
+  /**
+   * Opens (or creates) the store in `dir`. `encryptionKey` is lmdb-js's: 32 ASCII characters (lmdb-js 3.5.6 reads it
+   * as a string; see `Keyring.lmdbKey`), and every page on disk is encrypted with it.
+   */
+  static open(dir: string, options: { encryptionKey?: string } = {}): VectorStore {
     fs.mkdirSync(dir, { recursive: true });
     const root = open({
       path: path.join(dir, 'live.mdb'),
@@ -60,7 +64,28 @@ export class VectorStore {
       noSync: true,
       ...(options.encryptionKey === undefined ? {} : { encryptionKey: options.encryptionKey }),
     });
-    return new VectorStore(dir, root);
+    return new VectorStore(dir, root, options.encryptionKey !== undefined);
+  }
+
+  /**
+   * Makes `dir` hold the store copied to `file` by `copyTo`: the file itself for a plain store; for an encrypted one,
+   * a new encrypted store filled from the plain copy (which the caller keeps in memory-backed temp space).
+   */
+  static async restore(file: string, dir: string, options: { encryptionKey?: string } = {}): Promise<void> {
+    fs.mkdirSync(dir, { recursive: true });
+    if (options.encryptionKey === undefined) {
+      fs.copyFileSync(file, path.join(dir, 'live.mdb'));
+      return;
+    }
+    const source = open({ path: file, maxDbs: 4, readOnly: true });
+    const store = VectorStore.open(dir, options);
+    try {
+      const { root, vectors, meta } = store.handle();
+      await copyDatabases(source, { root, vectors, meta });
+    } finally {
+      await store.close();
+      await source.close();
+    }
   }
 
   meta(): ShardMeta {
@@ -119,8 +144,27 @@ export class VectorStore {
     });
   }
 
-  /** Copies the store, as of now, into `file`, flushed to disk. */
+  /**
+   * Copies the store, as of now, into `file`, flushed to disk. An encrypted store is copied record by record into a
+   * plain LMDB file instead (lmdb-js 3.5.6 writes unreadable backups of encrypted environments): the caller puts it in
+   * memory-backed temp space and encrypts it from there.
+   */
   async copyTo(file: string): Promise<void> {
+    if (this.encrypted) {
+      const target = open({ path: file, maxDbs: 4, noSync: true });
+      try {
+        await copyDatabases(this.handle().root, {
+          root: target,
+          vectors: target.openDB<Buffer, [number, string]>({ name: 'vectors', encoding: 'binary' }),
+          meta: target.openDB<ShardMeta, string>({ name: 'meta', encoding: 'msgpack' }),
+        });
+        await target.flushed;
+      } finally {
+        await target.close();
+        fs.rmSync(`${file}-lock`, { force: true });
+      }
+      return;
+    }
     // Not compacted: lmdb-js 3.5 compacting copies can fail an assertion in mdb_page_alloc once written to again.
     await this.handle().root.backup(file, false);
     const fd = fs.openSync(file, 'r');
@@ -148,6 +192,32 @@ export class VectorStore {
     if (this.inner === undefined) throw jadeError('JADE_ERR_SHARD_CLOSED', [`vector store in ${this.dir}`]);
     return this.inner;
   }
+}
+
+/** Copies the vectors and the state of one environment into another's (empty) databases, in bounded transactions. */
+async function copyDatabases(
+  source: RootDatabase,
+  target: { root: RootDatabase; vectors: Database<Buffer, [number, string]>; meta: Database<ShardMeta, string> },
+): Promise<void> {
+  const vectors = source.openDB<Buffer, [number, string]>({ name: 'vectors', encoding: 'binary' });
+  const meta = source.openDB<ShardMeta, string>({ name: 'meta', encoding: 'msgpack' });
+  let batch: { key: [number, string]; value: Buffer }[] = [];
+  const flush = (): void => {
+    const rows = batch;
+    batch = [];
+    target.root.transactionSync(() => {
+      for (const { key, value } of rows) target.vectors.putSync(key, value);
+    });
+  };
+  for (const { key, value } of vectors.getRange()) {
+    // LMDB reuses the memory of a range's values: copy before holding on to one.
+    batch.push({ key, value: Buffer.from(value) });
+    if (batch.length >= 10_000) flush();
+  }
+  flush();
+  const state = meta.get('state');
+  if (state !== undefined) target.meta.putSync('state', state);
+  await target.root.flushed;
 }
 
 export function encodeVector(vector: StoredVector): Buffer {
