@@ -161,13 +161,14 @@ export class KafkaBackbone implements Backbone {
           },
         ],
       });
+      // The broker answering the next metadata request may not know the new topic yet.
+      await this.describeCreated(spec.name);
       if (created && spec.withIdentity === true) {
         await this.produce(spec.name, [{ key: TOPIC_IDENTITY_KEY, value: Buffer.from(randomUUID()), partition: 0 }]);
       }
       this.topicCache.delete(spec.name);
       this.partitionCounts.delete(spec.name);
-      existing = await this.describeTopic(spec.name);
-      if (existing === undefined) throw jadeError('JADE_ERR_LOG_UNKNOWN_TOPIC', [spec.name]);
+      existing = await this.describeCreated(spec.name);
     }
     const diffs = topicDifferences(spec, existing);
     if (diffs.length > 0) throw jadeError('JADE_ERR_CONFIG_TOPIC_MISMATCH', [spec.name, diffs.join('; ')]);
@@ -175,6 +176,23 @@ export class KafkaBackbone implements Backbone {
       existing = await this.adoptIdentity(spec.name, existing);
     }
     return existing;
+  }
+
+  /** Describes a topic just created, looking again for a while: metadata reaches the brokers one by one. */
+  private async describeCreated(topic: string, timeoutMs = 30_000): Promise<TopicInfo> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let failure: unknown;
+      try {
+        const info = await this.describeTopic(topic);
+        if (info !== undefined) return info;
+      } catch (err) {
+        // e.g. the topic listed by one broker while the one asked for its configs does not know it yet
+        failure = err;
+      }
+      if (Date.now() > deadline) throw failure instanceof Error ? failure : jadeError('JADE_ERR_LOG_UNKNOWN_TOPIC', [topic]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   async describeTopic(topic: string): Promise<TopicInfo | undefined> {
@@ -528,7 +546,10 @@ interface MemberSettings {
 class KafkaMember implements ConsumerHandle {
   private readonly consumer: Consumer;
   private readonly memberKey: string;
-  /** Next offset expected per assigned partition; anything below is a replay of a lost seek and is dropped. */
+  /**
+   * Next offset expected per assigned partition; anything below is a replay of a lost seek and is dropped.
+   * Insertion order is the order of assignment (the sticky assigner's preference).
+   */
   private readonly expected = new Map<number, number>();
   /** Partitions whose onAssign has not finished: their batches are dropped and re-read after the seek. */
   private readonly initialising = new Set<number>();
@@ -613,22 +634,30 @@ class KafkaMember implements ConsumerHandle {
   }
 
   private onGroupJoin(assigned: number[]): void {
-    const current = new Set(this.expected.keys());
-    const next = new Set(assigned);
-    const revoked = [...current].filter((p) => !next.has(p));
-    const added = assigned.filter((p) => !current.has(p));
-    const kept = assigned.filter((p) => current.has(p));
-    // KafkaJS restarts every partition from its (absent) committed offset after a rebalance: pause the new ones
-    // until their start offsets are known, and put the kept ones back where they were.
-    for (const p of added) this.initialising.add(p);
-    if (added.length > 0) this.consumer.pause([{ topic: this.options.topic, partitions: added }]);
-    for (const p of kept) this.consumer.seek({ topic: this.options.topic, partition: p, offset: String(this.expected.get(p)) });
+    // KafkaJS restarts every partition from its (absent) committed offset after a rebalance: pause the ones not yet
+    // settled until their start offsets are known, and put the settled ones back where they were.
+    const settled = new Set(this.expected.keys());
+    const unsettled = assigned.filter((p) => !settled.has(p));
+    for (const p of unsettled) this.initialising.add(p);
+    if (unsettled.length > 0) this.consumer.pause([{ topic: this.options.topic, partitions: unsettled }]);
+    for (const p of assigned) if (settled.has(p)) this.consumer.seek({ topic: this.options.topic, partition: p, offset: String(this.expected.get(p)) });
     this.rebalance = this.rebalance.then(async () => {
       if (this.stopped) return;
+      // What to revoke and add is decided against the ownership the previous rebalance left, not the one at the
+      // event: a rebalance that arrives while the previous onAssign still runs would otherwise assign its partitions
+      // a second time and never revoke those it lost.
+      const current = new Set(this.expected.keys());
+      const next = new Set(assigned);
+      const revoked = [...current].filter((p) => !next.has(p));
+      const added = assigned.filter((p) => !current.has(p));
       try {
         if (revoked.length > 0) {
           await this.options.onRevoke(revoked);
           for (const p of revoked) this.expected.delete(p);
+        }
+        // Settled by the previous rebalance after this event: back to where they were (their pause was lifted then).
+        for (const p of assigned) {
+          if (current.has(p) && !settled.has(p)) this.consumer.seek({ topic: this.options.topic, partition: p, offset: String(this.expected.get(p)) });
         }
         if (added.length === 0) return;
         const starts = await this.options.onAssign(added);
@@ -691,7 +720,9 @@ class KafkaMember implements ConsumerHandle {
         metadata: AssignerProtocol.MemberMetadata.encode({
           version: 1,
           topics,
-          userData: Buffer.from(JSON.stringify({ member: this.memberKey, owned: this.assignment() })),
+          // Oldest first: when a member must give some up, it keeps those it has held longest (whole, in memory),
+          // not those it took over a moment ago and may still be replaying.
+          userData: Buffer.from(JSON.stringify({ member: this.memberKey, owned: [...this.expected.keys()] })),
         }),
       }),
       assign: async ({ members }) => {
