@@ -3,6 +3,7 @@
  * orders every create and drop; then a marker goes into every partition of the vectors topic, and the operation
  * is acknowledged only when all markers are. Until then writes to the database are refused.
  */
+import { randomBytes } from 'node:crypto';
 import type { CatalogReader } from '../catalog/catalog-reader';
 import type { DatabaseIncarnation } from '../catalog/catalog-state';
 import { jadeError } from '../errors';
@@ -77,7 +78,7 @@ export class DatabaseLifecycle {
     const live = this.options.catalog.state.live(name);
     if (live === undefined) throw jadeError('JADE_ERR_DB_NOT_FOUND', [name]);
     if (!this.markedIncarnations.has(live.incarnation)) {
-      await this.writeMarkers('create', live);
+      await this.writeMarkers('create', live, randomBytes(8).toString('hex'));
       this.markedIncarnations.add(live.incarnation);
     }
     return live;
@@ -94,7 +95,7 @@ export class DatabaseLifecycle {
     return ack!.offset;
   }
 
-  private async writeMarkers(kind: MarkerKind, incarnation: DatabaseIncarnation): Promise<void> {
+  private async writeMarkers(kind: MarkerKind, incarnation: DatabaseIncarnation, copy?: string): Promise<void> {
     const value = this.options.codec.encode({
       type: 'database-marker',
       kind,
@@ -102,7 +103,7 @@ export class DatabaseLifecycle {
       incarnation: incarnation.incarnation,
       definition: incarnation.definition,
     });
-    const key = Buffer.from(markerKey(incarnation.name, incarnation.incarnation, kind));
+    const key = Buffer.from(markerKey(incarnation.name, incarnation.incarnation, kind, copy));
     const records: ProduceRecord[] = Array.from({ length: this.options.partitions }, (_, partition) => ({ key, value, partition }));
     await this.options.backbone.produce(this.options.topics.vectors, records);
   }

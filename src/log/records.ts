@@ -203,26 +203,34 @@ export function parseVectorKey(key: string | Uint8Array): { database: string; id
 }
 
 /** The key of a database marker: a NUL byte, then `m/<database>/<incarnation>/<kind>`, unique per marker. */
-export function markerKey(database: string, incarnation: number, kind: MarkerKind): string {
+/**
+ * The key of a marker. A marker written again (a create re-emitted after a gateway restart) carries a `copy` suffix
+ * so that its key stays unique: under compaction a repeat with the same key would erase the original, which
+ * precedes the database's records, and a replay would then meet those records before any create marker.
+ */
+export function markerKey(database: string, incarnation: number, kind: MarkerKind, copy?: string): string {
   if (!isValidDatabaseName(database)) throw keyInvalid(`database name ${JSON.stringify(database)} does not match ${DATABASE_NAME_PATTERN.source}`);
   if (!Number.isSafeInteger(incarnation) || incarnation < 0) throw keyInvalid(`incarnation ${String(incarnation)} is not a non-negative integer`);
   if (!MARKER_KINDS.has(kind)) throw keyInvalid(`unknown marker kind ${JSON.stringify(kind)}`);
-  return `${MARKER_PREFIX}${database}/${incarnation}/${kind}`;
+  if (copy !== undefined && !MARKER_COPY_PATTERN.test(copy)) throw keyInvalid(`marker copy suffix ${JSON.stringify(copy)} must match ${MARKER_COPY_PATTERN.source}`);
+  return `${MARKER_PREFIX}${database}/${incarnation}/${kind}${copy === undefined ? '' : `/${copy}`}`;
 }
+
+const MARKER_COPY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Reads a marker key back. Throws `JADE_ERR_KEY_INVALID` when `key` is not one `markerKey` could have written. */
 export function parseMarkerKey(key: string | Uint8Array): { database: string; incarnation: number; kind: MarkerKind } {
   const text = keyText(key);
   if (!text.startsWith(MARKER_PREFIX)) throw keyInvalid('not a marker key');
   const parts = text.slice(MARKER_PREFIX.length).split('/');
-  const [database, incarnationText, kind] = parts;
-  if (parts.length !== 3 || database === undefined || incarnationText === undefined || kind === undefined) {
-    throw keyInvalid(`marker key ${JSON.stringify(text)} does not have three parts`);
+  const [database, incarnationText, kind, copy] = parts;
+  if ((parts.length !== 3 && parts.length !== 4) || database === undefined || incarnationText === undefined || kind === undefined) {
+    throw keyInvalid(`marker key ${JSON.stringify(text)} does not have three parts (and an optional copy suffix)`);
   }
   // Canonical decimal only, so one marker has exactly one key.
   if (!/^(0|[1-9][0-9]*)$/.test(incarnationText)) throw keyInvalid(`marker incarnation ${JSON.stringify(incarnationText)} is not a decimal integer`);
   const incarnation = Number(incarnationText);
-  markerKey(database, incarnation, kind as MarkerKind);
+  markerKey(database, incarnation, kind as MarkerKind, copy);
   return { database, incarnation, kind: kind as MarkerKind };
 }
 

@@ -88,7 +88,13 @@ describe('marker keys', () => {
     expect(new Set([markerKey('a', 0, 'create'), markerKey('a', 0, 'drop'), markerKey('a', 1, 'create'), markerKey('b', 0, 'create')]).size).toBe(4);
   });
 
-  it.each(['\0m/movies/01/create', '\0m/movies/-1/create', '\0m/movies/1/created', '\0m/movies/1', '\0m/Movies/1/drop', 'm/movies/1/drop', '\0m/movies/1/drop/x'])(
+  it('gives a re-emitted marker its own key, which still parses to the same marker', () => {
+    const copy = markerKey('movies', 7, 'create', 'c0ffee');
+    expect(copy).not.toBe(markerKey('movies', 7, 'create'));
+    expect(parseMarkerKey(copy)).toEqual({ database: 'movies', incarnation: 7, kind: 'create' });
+  });
+
+  it.each(['\0m/movies/01/create', '\0m/movies/-1/create', '\0m/movies/1/created', '\0m/movies/1', '\0m/Movies/1/drop', 'm/movies/1/drop', '\0m/movies/1/drop/x/y', '\0m/movies/1/drop/', '\0m/movies/1/drop/a b'])(
     'rejects %j',
     (key) => expectKeyInvalid(() => parseMarkerKey(key)),
   );

@@ -99,3 +99,40 @@ describe.each([0, 2])('index node on the embedded log (shard threads: %i)', (sha
     await expect(node.reads.count(0, 'docs', undefined)).rejects.toMatchObject({ code: 'JADE_ERR_SHARD_DATABASE_NOT_HELD' });
   }, 30_000);
 });
+
+describe('re-emitted create markers', () => {
+  it('never let compaction erase the marker that precedes a database’s records (full replay keeps everything)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jade-remark-'));
+    const P = 2;
+    const config = loadConfig({ env: {}, overrides: { dataDir: dir, partitions: P, shardThreads: 0, logLevel: 'silent' } });
+    const backbone = EmbeddedBackbone.open({ dir: path.join(dir, 'log') });
+    const topics = await ensureTopics(backbone, { topicPrefix: 'jade', partitions: P, defaultPartitions: P, replicationFactor: 1, minInsyncReplicas: 1, deleteRetentionMs: config.deleteRetentionMs });
+    const catalog = new CatalogReader({ backbone, codec, topic: topics.names.databases, groupPrefix: 'jade' });
+    await catalog.start();
+    const write = async (from: number, to: number): Promise<void> => {
+      const records = [];
+      for (let i = from; i < to; i++) {
+        records.push({ key: Buffer.from(vectorKey('docs', `v${i}`)), value: codec.encode({ type: 'vector-upsert', database: 'docs', id: `v${i}`, values: Float32Array.from([i, 1, 1, 1]), metadata: null }) });
+      }
+      await backbone.produce(topics.names.vectors, records);
+    };
+    await new DatabaseLifecycle({ backbone, codec, catalog, topics: topics.names, partitions: P }).create(definition('docs'));
+    await write(0, 100);
+    // A gateway that restarts re-emits the create markers before its first write, after the records above.
+    await new DatabaseLifecycle({ backbone, codec, catalog, topics: topics.names, partitions: P }).writable('docs');
+    await write(100, 150);
+    await backbone.compactNow();
+
+    const replayDir = path.join(dir, 'replay');
+    const replayConfig = loadConfig({ env: {}, overrides: { dataDir: replayDir, partitions: P, shardThreads: 0, logLevel: 'silent', replicaGroup: 1 } });
+    const node = await IndexNode.start({ config: replayConfig, backbone, codec, topics, logger: silentLogger, serveInternalApi: false, catalog });
+    const ends = await backbone.endOffsets(topics.names.vectors);
+    let total = 0;
+    for (let p = 0; p < P; p++) total += await node.reads.count(p, 'docs', undefined, { minOffset: ends[p] ?? 0 });
+    expect(total).toBe(150);
+    await node.stop();
+    await catalog.stop();
+    await backbone.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+});
