@@ -148,7 +148,7 @@ async function serveGateway(
     catalog,
     topics: topics.names,
     partitions: topics.vectors.partitions,
-    partitionsAwaitingErasure: (name) => router.partitionsAwaitingErasure(name),
+    partitionsAwaitingErasure: (name, ends) => router.partitionsAwaitingErasure(name, ends),
   });
   const gateway = new Gateway({
     backbone,

@@ -22,7 +22,7 @@ export interface DatabaseLifecycleOptions {
    * How many partitions still await the erasure of a dropped incarnation named `name` (from the index nodes of
    * replica group 0). A re-create waits for zero, so no erasing tombstone can follow a record of the new incarnation.
    */
-  partitionsAwaitingErasure?: (name: string) => Promise<number>;
+  partitionsAwaitingErasure?: (name: string, ends: readonly number[]) => Promise<number>;
 }
 
 export class DatabaseLifecycle {
@@ -34,8 +34,14 @@ export class DatabaseLifecycle {
   /** Creates a database; 409 `JADE_ERR_DB_EXISTS` when the name is live (the catalog voided this create). */
   async create(definition: DatabaseDefinition, requestId: string | null = null): Promise<DatabaseIncarnation> {
     if (this.options.catalog.state.live(definition.name) !== undefined) throw jadeError('JADE_ERR_DB_EXISTS', [definition.name]);
-    const erasing = (await this.options.partitionsAwaitingErasure?.(definition.name)) ?? 0;
-    if (erasing > 0) throw jadeError('JADE_ERR_DB_ERASING', [definition.name, erasing]);
+    // A name dropped before: every partition must have applied its drop and its erasure first. The end offsets read
+    // now lie past the drop markers, so a shard caught up to them has seen the drop.
+    const dropped = this.options.catalog.state.all().some((d) => d.name === definition.name && d.droppedAt !== undefined);
+    if (dropped && this.options.partitionsAwaitingErasure !== undefined) {
+      const ends = await this.options.backbone.endOffsets(this.options.topics.vectors);
+      const erasing = await this.options.partitionsAwaitingErasure(definition.name, ends);
+      if (erasing > 0) throw jadeError('JADE_ERR_DB_ERASING', [definition.name, erasing]);
+    }
     const offset = await this.appendCatalog({ eventType: 'create', name: definition.name, definition, requestId });
     if (this.options.catalog.verdict(offset) !== 'applied') throw jadeError('JADE_ERR_DB_EXISTS', [definition.name]);
     const created = this.options.catalog.state.incarnation(offset)!;

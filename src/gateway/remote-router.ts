@@ -52,13 +52,13 @@ export class RemoteRouter implements ShardRouter {
     return owners.length === 0 ? 0 : Math.min(...owners.map((o) => o.lag));
   }
 
-  /** Partitions whose group-0 owner still awaits the erasure of `name`; a partition without a group-0 owner counts. */
-  partitionsAwaitingErasure(name: string): Promise<number> {
+  /** See ShardRouter. Heartbeats may be a second old, which only errs on the side of "not erased yet". */
+  partitionsAwaitingErasure(name: string, ends: readonly number[]): Promise<number> {
     let awaiting = 0;
     for (let partition = 0; partition < this.partitions; partition++) {
       const owners = this.allOwners(partition).filter((o) => o.heartbeat.replicaGroup === 0);
       const entry = owners[0]?.heartbeat.partitions.find((p) => p.partition === partition);
-      if (entry === undefined || entry.awaitingErasure.includes(name)) awaiting += 1;
+      if (entry === undefined || entry.nextOffset < (ends[partition] ?? 0) || entry.awaitingErasure.includes(name)) awaiting += 1;
     }
     return Promise.resolve(awaiting);
   }

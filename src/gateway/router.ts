@@ -16,8 +16,12 @@ export interface ShardRouter {
   route<T>(partition: number, read: (reads: ShardReads) => Promise<T>): Promise<T>;
   /** How many records `partition` lags behind the log on its most caught-up owner (for back-pressure). */
   lag(partition: number): number;
-  /** Partitions that still await the erasure of a dropped incarnation named `name`. */
-  partitionsAwaitingErasure(name: string): Promise<number>;
+  /**
+   * Partitions not yet known to be erased of a dropped database named `name`: a partition counts as erased only when
+   * its owner (in replica group 0, which erases) has applied the log up to `ends` (which lie past the drop markers)
+   * and awaits no erasure of that name.
+   */
+  partitionsAwaitingErasure(name: string, ends: readonly number[]): Promise<number>;
 }
 
 /** Every partition served by the shard host of this process (role `all`). */
@@ -41,7 +45,13 @@ export class LocalRouter implements ShardRouter {
     return this.host.status().find((s) => s.partition === partition)?.lag ?? 0;
   }
 
-  partitionsAwaitingErasure(name: string): Promise<number> {
-    return Promise.resolve(this.host.status().filter((s) => s.awaitingErasure.some((d) => d.name === name)).length);
+  partitionsAwaitingErasure(name: string, ends: readonly number[]): Promise<number> {
+    const status = this.host.status();
+    let awaiting = 0;
+    for (let partition = 0; partition < this.partitions; partition++) {
+      const p = status.find((s) => s.partition === partition);
+      if (p === undefined || p.nextOffset < (ends[partition] ?? 0) || p.awaitingErasure.some((d) => d.name === name)) awaiting += 1;
+    }
+    return Promise.resolve(awaiting);
   }
 }
