@@ -150,17 +150,25 @@ export class KafkaBackbone implements Backbone {
     this.assertOpen();
     let existing = await this.describeTopic(spec.name);
     if (existing === undefined) {
-      const created = await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: spec.name,
-            numPartitions: spec.partitions,
-            replicationFactor: spec.replicationFactor,
-            configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
-          },
-        ],
-      });
+      let created = false;
+      try {
+        created = await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic: spec.name,
+              numPartitions: spec.partitions,
+              replicationFactor: spec.replicationFactor,
+              configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
+            },
+          ],
+        });
+      } catch (err) {
+        // KafkaJS's wait for leaders can fail on KRaft with UNKNOWN_TOPIC_OR_PARTITION although the topic was created:
+        // go on and describe it; a missing identity is adopted below.
+        if (!errorTypes(err).has('UNKNOWN_TOPIC_OR_PARTITION')) throw err;
+        this.logger.warn({ err, topic: spec.name }, 'topic created but its leaders were not visible yet');
+      }
       // The broker answering the next metadata request may not know the new topic yet.
       await this.describeCreated(spec.name);
       if (created && spec.withIdentity === true) {
@@ -518,14 +526,19 @@ export class KafkaBackbone implements Backbone {
   }
 }
 
+/** The KafkaJS error types of an error, its causes and the errors it wraps (retriers wrap the original). */
+function errorTypes(err: unknown, found = new Set<string>(), depth = 0): Set<string> {
+  if (err === null || err === undefined || typeof err !== 'object' || depth > 8) return found;
+  const e = err as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  if (typeof e.type === 'string') found.add(e.type);
+  errorTypes(e.cause, found, depth + 1);
+  errorTypes(e.originalError, found, depth + 1);
+  if (Array.isArray(e.errors)) for (const inner of e.errors) errorTypes(inner, found, depth + 1);
+  return found;
+}
+
 function isWedged(err: unknown): boolean {
-  for (let e: unknown = err; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) {
-    const type = (e as { type?: unknown }).type;
-    if (typeof type === 'string' && WEDGED_PRODUCER_ERRORS.has(type)) return true;
-    const original = (e as { originalError?: unknown }).originalError;
-    if (original !== undefined && isWedged(original)) return true;
-  }
-  return false;
+  return [...errorTypes(err)].some((type) => WEDGED_PRODUCER_ERRORS.has(type));
 }
 
 function byPartition(entries: { partition: number; offset: number }[]): number[] {
