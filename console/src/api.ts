@@ -67,7 +67,7 @@ export interface PartitionOwner {
   lag?: number;
 }
 
-/** Proposed, not yet served: an index node and its last heartbeat (received by the gateway's clock). */
+/** An index node and its last heartbeat (received by the gateway's clock). */
 export interface IndexNodeStatus {
   nodeId: string;
   replicaGroup: number;

@@ -13,6 +13,7 @@ import { LocalRouter, type ShardRouter } from '../gateway/router';
 import { RemoteRouter } from '../gateway/remote-router';
 import { MembershipView } from '../cluster/membership';
 import type { PartitionStatus } from '../node/shard-host';
+import type { GatewayContext } from '../http/context';
 import { buildHttpApp } from '../http/app';
 import { GatewayMetrics } from '../http/metrics';
 import type { Logger } from '../logger';
@@ -73,6 +74,14 @@ export async function startServer(config: JadeConfig, logger: Logger, options: S
     role: 'all',
     ready: () => node.host.ready(),
     partitionStatus: () => node.host.status(),
+    ownersOf: (partition) =>
+      node.host
+        .status()
+        .filter((p) => p.partition === partition)
+        .map((p) => ({ nodeId: node.nodeId, replicaGroup: config.replicaGroup, ready: p.ready, lag: p.lag })),
+    nodes: () => [
+      { nodeId: node.nodeId, replicaGroup: config.replicaGroup, lastHeartbeatMs: Date.now(), partitions: node.host.status().map((p) => p.partition), url: 'in-process' },
+    ],
   });
   return {
     foundation,
@@ -97,6 +106,22 @@ async function startGateway(config: JadeConfig, logger: Logger, foundation: Foun
     role: 'gateway',
     ready: () => router.ready(),
     partitionStatus: () => partitionStatusFromMembership(router, topics.vectors.partitions),
+    ownersOf: (partition) =>
+      router.allOwners(partition).map((o) => {
+        const entry = o.heartbeat.partitions.find((p) => p.partition === partition);
+        return { nodeId: o.heartbeat.nodeId, replicaGroup: o.heartbeat.replicaGroup, ready: entry?.ready ?? false, lag: o.lag };
+      }),
+    nodes: () =>
+      membership
+        .all()
+        .filter((m) => Number.isFinite(m.silentForMs))
+        .map((m) => ({
+          nodeId: m.heartbeat.nodeId,
+          replicaGroup: m.heartbeat.replicaGroup,
+          lastHeartbeatMs: Math.round(Date.now() - m.silentForMs),
+          partitions: m.heartbeat.partitions.map((p) => p.partition),
+          url: m.heartbeat.url,
+        })),
   });
   return {
     foundation,
@@ -139,7 +164,7 @@ async function serveGateway(
   foundation: Foundation,
   catalog: CatalogReader,
   router: ShardRouter,
-  context: { role: 'all' | 'gateway'; ready: () => boolean; partitionStatus: () => PartitionStatus[] },
+  context: Pick<GatewayContext, 'role' | 'ready' | 'partitionStatus' | 'ownersOf' | 'nodes'>,
 ): Promise<{ app: FastifyInstance; gateway: Gateway }> {
   const { backbone, codec, topics } = foundation;
   const lifecycle = new DatabaseLifecycle({

@@ -74,7 +74,8 @@ export class RemoteRouter implements ShardRouter {
     return this.allOwners(partition).filter((o) => o.heartbeat.partitions.some((p) => p.partition === partition && p.ready));
   }
 
-  private allOwners(partition: number): Owner[] {
+  /** Every live owner of a partition, ready or not, least lagging first. */
+  allOwners(partition: number): Owner[] {
     const owners: Owner[] = [];
     for (const heartbeat of this.membership.live()) {
       const entry = heartbeat.partitions.find((p) => p.partition === partition);

@@ -23,10 +23,12 @@ export function systemRoutes(app: FastifyInstance, context: GatewayContext): voi
       // Per-partition figures name databases too: show only those in the caller's scope.
       partitions: context.partitionStatus().map((p) => ({
         ...p,
+        owners: context.ownersOf(p.partition),
         databases: p.databases.filter((d) => sees(d.name)),
         awaitingErasure: p.awaitingErasure.filter((d) => sees(d.name)),
       })),
       databases,
+      nodes: context.nodes(),
     };
   });
 
