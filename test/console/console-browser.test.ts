@@ -296,7 +296,8 @@ describe('web console in Chromium', () => {
     const offsets = (status.body.partitions as { nextOffset: number }[]).map((p) => p.nextOffset);
     const applied = (await partitions.locator('tbody tr td:nth-child(3)').allTextContents()).map((s) => Number(s.replace(/,/g, '')));
     expect(applied).toEqual(offsets);
-    expect(await admin.getByTestId('nodes').textContent()).toContain('this process');
+    // Role all: one index node, this process, with its partitions and a heartbeat.
+    expect(await admin.getByTestId('nodes').textContent()).toContain('in-process');
 
     // More writes while the page watches, one batch per sample: the ingest line is drawn from successive samples.
     const joined = async () => ((await admin.locator('path.series-a').getAttribute('d')) ?? '').split('L').length - 1;
