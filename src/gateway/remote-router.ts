@@ -52,13 +52,17 @@ export class RemoteRouter implements ShardRouter {
     return owners.length === 0 ? 0 : Math.min(...owners.map((o) => o.lag));
   }
 
-  /** See ShardRouter. Heartbeats may be a second old, which only errs on the side of "not erased yet". */
+  /**
+   * See ShardRouter. Group 0 erases, so a partition needs a live group-0 owner; every live owner of every group must
+   * also be past the drop, so no replica could still answer for the old incarnation once the name is re-created.
+   * Heartbeats may be a second old, which only errs on the side of "not erased yet".
+   */
   partitionsAwaitingErasure(name: string, ends: readonly number[]): Promise<number> {
     let awaiting = 0;
     for (let partition = 0; partition < this.partitions; partition++) {
-      const owners = this.allOwners(partition).filter((o) => o.heartbeat.replicaGroup === 0);
-      const entry = owners[0]?.heartbeat.partitions.find((p) => p.partition === partition);
-      if (entry === undefined || entry.nextOffset < (ends[partition] ?? 0) || entry.awaitingErasure.includes(name)) awaiting += 1;
+      const entries = this.allOwners(partition).map((o) => ({ group: o.heartbeat.replicaGroup, entry: o.heartbeat.partitions.find((p) => p.partition === partition) }));
+      const pending = entries.some(({ entry }) => entry === undefined || entry.nextOffset < (ends[partition] ?? 0) || entry.awaitingErasure.includes(name));
+      if (pending || !entries.some(({ group }) => group === 0)) awaiting += 1;
     }
     return Promise.resolve(awaiting);
   }
