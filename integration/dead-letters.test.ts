@@ -194,8 +194,8 @@ describe('dead letters (real Kafka)', () => {
     nodes.push(first, replica);
     await Promise.all([first.start(), replica.start()]);
     await Promise.all([first.waitReady(), replica.waitReady()]);
-    const firstStatus = await first.waitCaughtUp(ends);
-    const replicaStatus = await replica.waitCaughtUp(ends);
+    const firstStatus = await first.waitCaughtUp(ends, 120_000, { ownsAll: true });
+    const replicaStatus = await replica.waitCaughtUp(ends, 120_000, { ownsAll: true });
     const replicaDeadLetters = replicaStatus.partitions.reduce((sum, p) => sum + p.deadLetters, 0);
     const replicaStored = await readAll(replica);
     await replica.stop();
@@ -217,7 +217,7 @@ describe('dead letters (real Kafka)', () => {
     nodes.push(replay);
     await replay.start();
     await replay.waitReady();
-    const replayStatus = await replay.waitCaughtUp(ends);
+    const replayStatus = await replay.waitCaughtUp(ends, 120_000, { ownsAll: true });
     const replayDeadLetters = replayStatus.partitions.reduce((sum, p) => sum + p.deadLetters, 0);
     const replayStored = await readAll(replay);
     const replayRead = await readDeadLetters();

@@ -199,7 +199,7 @@ describe('drop and re-create a database (real Kafka)', () => {
     const gen1Ids = Array.from({ length: GEN1 }, (_, i) => `v-${i}`);
     const gen1Vectors = new Map<string, Expected>();
     await cluster.upsert(DB, 1, gen1Ids, vector, gen1Vectors);
-    await eraser.waitCaughtUp(await backbone.endOffsets(names.vectors));
+    await eraser.waitCaughtUp(await backbone.endOffsets(names.vectors), 120_000, { ownsAll: true });
     expect((await readAll(eraser)).size).toBe(GEN1);
     const idsPerPartition = Array.from({ length: P }, () => 0);
     for (const id of gen1Ids) idsPerPartition[partitionForKey(Buffer.from(vectorKey(DB, id)), P)]! += 1;
@@ -307,7 +307,7 @@ describe('drop and re-create a database (real Kafka)', () => {
       watched.add(replica);
       await writing;
       const ends = await backbone.endOffsets(names.vectors);
-      await Promise.all([eraser.waitCaughtUp(ends), replica.waitCaughtUp(ends)]);
+      await Promise.all([eraser.waitCaughtUp(ends, 120_000, { ownsAll: true }), replica.waitCaughtUp(ends, 120_000, { ownsAll: true })]);
 
       const check = (stored: Map<string, ShardVector>): { lost: number; wrong: number; extra: number } => {
         let lost = 0;
@@ -353,7 +353,7 @@ describe('drop and re-create a database (real Kafka)', () => {
       await compacted.start();
       await compacted.waitReady(120_000);
       watched.add(compacted);
-      await compacted.waitCaughtUp(await backbone.endOffsets(names.vectors));
+      await compacted.waitCaughtUp(await backbone.endOffsets(names.vectors), 120_000, { ownsAll: true });
       const onCompacted = check(await readAll(compacted));
       // A few more rounds of probes on all three nodes, then stop watching.
       const probesBefore = probes;
@@ -400,7 +400,7 @@ describe('drop, with the eraser killed between its snapshot at the drop and its 
     await eraser.waitReady();
     const gen1Vectors = new Map<string, Expected>();
     await cluster.upsert(DB, 1, Array.from({ length: 2_000 }, (_, i) => `v-${i}`), vector, gen1Vectors);
-    await eraser.waitCaughtUp(await backbone.endOffsets(names.vectors));
+    await eraser.waitCaughtUp(await backbone.endOffsets(names.vectors), 120_000, { ownsAll: true });
 
     await cluster.lifecycle.drop(DB);
     const dropEnds = await backbone.endOffsets(names.vectors);
@@ -430,7 +430,7 @@ describe('drop, with the eraser killed between its snapshot at the drop and its 
     expect(await cluster.tryCreate(definition(DB))).toBeUndefined();
     const gen2Vectors = new Map<string, Expected>();
     await cluster.upsert(DB, 2, Array.from({ length: 1_000 }, (_, i) => `v-${i}`), vector, gen2Vectors);
-    await eraser.waitCaughtUp(await backbone.endOffsets(names.vectors));
+    await eraser.waitCaughtUp(await backbone.endOffsets(names.vectors), 120_000, { ownsAll: true });
     const stored = await readAll(eraser);
     const gen1Returned = [...stored.values()].filter((v) => (v.metadata as { gen?: unknown } | null)?.gen === 1).length;
     const gen2Lost = [...gen2Vectors].filter(([id, want]) => !sameValues(stored.get(id)?.values ?? [], want.values)).length;

@@ -105,7 +105,7 @@ describe('index node crash and recovery (real Kafka)', () => {
     expect(kills).toBe(3);
 
     const ends = await backbone.endOffsets(`${prefix}.vectors`);
-    await node.waitCaughtUp(ends, 180_000);
+    await node.waitCaughtUp(ends, 180_000, { ownsAll: true });
     const stored = await readAll(node, 'crash');
     let lost = 0;
     let wrong = 0;
@@ -124,7 +124,7 @@ describe('index node crash and recovery (real Kafka)', () => {
     const replay = new IndexNodeProcess({ brokers, prefix, nodeId: 'crash-replay', replicaGroup: 1, partitions: P });
     nodes.push(replay);
     await replay.start();
-    await replay.waitCaughtUp(ends, 180_000);
+    await replay.waitCaughtUp(ends, 180_000, { ownsAll: true });
     const replayed = await readAll(replay, 'crash');
     const identical = replayed.size === stored.size && [...stored].every(([id, v]) => JSON.stringify(replayed.get(id)) === JSON.stringify(v));
 

@@ -104,14 +104,14 @@ describe('index node memory under upsert/delete churn (real Kafka)', () => {
           })),
         );
       }
-      const upserted = indexCounts(await node.waitCaughtUp(await backbone.endOffsets(`${prefix}.vectors`), 180_000));
+      const upserted = indexCounts(await node.waitCaughtUp(await backbone.endOffsets(`${prefix}.vectors`), 180_000, { ownsAll: true }));
       const rssUpserted = rss(pid);
       const upsertMs = Date.now() - started;
 
       for (let i = 0; i < IDS; i += BATCH) {
         await backbone.produce(`${prefix}.vectors`, keys.slice(i, i + BATCH).map((key) => ({ key, value: null })));
       }
-      const deleted = indexCounts(await node.waitCaughtUp(await backbone.endOffsets(`${prefix}.vectors`), 180_000));
+      const deleted = indexCounts(await node.waitCaughtUp(await backbone.endOffsets(`${prefix}.vectors`), 180_000, { ownsAll: true }));
       rounds.push({
         rssUpserted,
         rssDeleted: rss(pid).total,

@@ -191,7 +191,7 @@ describe('snapshot recovery (real Kafka)', () => {
     await upsert(names.vectors, expected, Array.from({ length: 500 }, (_, i) => `v-${i * 3}`), random, 3);
     await remove(names.vectors, expected, Array.from({ length: 400 }, (_, i) => `v-${i * 7 + 1}`));
     const ends = await backbone.endOffsets(names.vectors);
-    await node.waitCaughtUp(ends);
+    await node.waitCaughtUp(ends, 120_000, { ownsAll: true });
     await node.stop(); // SIGTERM: snapshots on revoke.
 
     const newest = (p: number): string => {
@@ -236,7 +236,7 @@ describe('snapshot recovery (real Kafka)', () => {
     const logFrom = fs.statSync(node.logFile).size;
     await node.start();
     await node.waitReady();
-    await node.waitCaughtUp(ends);
+    await node.waitCaughtUp(ends, 120_000, { ownsAll: true });
     const lines = logLines(node, logFrom);
     const assigned = new Map(lines.filter((l) => l.msg === 'partition assigned').map((l) => [l.partition!, l.from!]));
     const unusable = lines.filter((l) => l.msg === 'snapshot unusable; removing it and trying an older one').map((l) => l.dir!);
@@ -358,7 +358,7 @@ describe('snapshot recovery (real Kafka)', () => {
     const logFrom = fs.statSync(node.logFile).size;
     await node.start();
     await node.waitReady();
-    await node.waitCaughtUp(ends);
+    await node.waitCaughtUp(ends, 120_000, { ownsAll: true });
     const lines = logLines(node, logFrom);
     const assigned = new Map(lines.filter((l) => l.msg === 'partition assigned').map((l) => [l.partition!, l.from!]));
     const tooOld = lines.filter((l) => l.msg === 'snapshot unusable; removing it and trying an older one' && (l.err?.message ?? '').includes('past delete.retention.ms')).map((l) => l.dir!);

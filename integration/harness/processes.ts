@@ -94,10 +94,16 @@ export class IndexNodeProcess {
   }
 
   /** Waits until every owned partition has applied up to `ends`. */
-  async waitCaughtUp(ends: number[], timeoutMs = 120_000): Promise<IndexNodeStatus> {
+  /**
+   * Waits until the partitions the node owns have applied up to `ends`. With `ownsAll` (the node is alone in its
+   * replica group) it also waits until it owns every partition: right after a SIGKILL and restart, the dead member
+   * keeps part of the assignment until the group's session timeout expires it.
+   */
+  async waitCaughtUp(ends: number[], timeoutMs = 120_000, { ownsAll = false }: { ownsAll?: boolean } = {}): Promise<IndexNodeStatus> {
     return waitFor(
       async () => {
         const status = await this.reads.status();
+        if (ownsAll && status.partitions.length !== ends.length) return undefined;
         return status.partitions.length > 0 && status.partitions.every((p) => p.nextOffset >= (ends[p.partition] ?? 0)) ? status : undefined;
       },
       { timeoutMs, intervalMs: 200, what: `${this.options.nodeId} caught up` },
