@@ -1,0 +1,277 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.patch_v1_databases_db_vectors_id_body import PatchV1DatabasesDbVectorsIdBody
+from ...models.patch_v1_databases_db_vectors_id_response_200 import PatchV1DatabasesDbVectorsIdResponse200
+from ...models.patch_v1_databases_db_vectors_id_response_400 import PatchV1DatabasesDbVectorsIdResponse400
+from ...models.patch_v1_databases_db_vectors_id_response_404 import PatchV1DatabasesDbVectorsIdResponse404
+from ...models.patch_v1_databases_db_vectors_id_response_409 import PatchV1DatabasesDbVectorsIdResponse409
+from ...models.patch_v1_databases_db_vectors_id_response_413 import PatchV1DatabasesDbVectorsIdResponse413
+from ...models.patch_v1_databases_db_vectors_id_response_503 import PatchV1DatabasesDbVectorsIdResponse503
+from ...models.patch_v1_databases_db_vectors_id_response_504 import PatchV1DatabasesDbVectorsIdResponse504
+from ...types import Response
+
+
+def _get_kwargs(
+    db: str,
+    id: str,
+    *,
+    body: PatchV1DatabasesDbVectorsIdBody,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/databases/{db}/vectors/{id}".format(
+            db=quote(str(db), safe=""),
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    PatchV1DatabasesDbVectorsIdResponse200
+    | PatchV1DatabasesDbVectorsIdResponse400
+    | PatchV1DatabasesDbVectorsIdResponse404
+    | PatchV1DatabasesDbVectorsIdResponse409
+    | PatchV1DatabasesDbVectorsIdResponse413
+    | PatchV1DatabasesDbVectorsIdResponse503
+    | PatchV1DatabasesDbVectorsIdResponse504
+    | None
+):
+    if response.status_code == 200:
+        response_200 = PatchV1DatabasesDbVectorsIdResponse200.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = PatchV1DatabasesDbVectorsIdResponse400.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 404:
+        response_404 = PatchV1DatabasesDbVectorsIdResponse404.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = PatchV1DatabasesDbVectorsIdResponse409.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = PatchV1DatabasesDbVectorsIdResponse413.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 503:
+        response_503 = PatchV1DatabasesDbVectorsIdResponse503.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = PatchV1DatabasesDbVectorsIdResponse504.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    PatchV1DatabasesDbVectorsIdResponse200
+    | PatchV1DatabasesDbVectorsIdResponse400
+    | PatchV1DatabasesDbVectorsIdResponse404
+    | PatchV1DatabasesDbVectorsIdResponse409
+    | PatchV1DatabasesDbVectorsIdResponse413
+    | PatchV1DatabasesDbVectorsIdResponse503
+    | PatchV1DatabasesDbVectorsIdResponse504
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    db: str,
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PatchV1DatabasesDbVectorsIdBody,
+) -> Response[
+    PatchV1DatabasesDbVectorsIdResponse200
+    | PatchV1DatabasesDbVectorsIdResponse400
+    | PatchV1DatabasesDbVectorsIdResponse404
+    | PatchV1DatabasesDbVectorsIdResponse409
+    | PatchV1DatabasesDbVectorsIdResponse413
+    | PatchV1DatabasesDbVectorsIdResponse503
+    | PatchV1DatabasesDbVectorsIdResponse504
+]:
+    """Replace a vector’s metadata, keeping its values.
+
+    Args:
+        db (str):
+        id (str):
+        body (PatchV1DatabasesDbVectorsIdBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PatchV1DatabasesDbVectorsIdResponse200 | PatchV1DatabasesDbVectorsIdResponse400 | PatchV1DatabasesDbVectorsIdResponse404 | PatchV1DatabasesDbVectorsIdResponse409 | PatchV1DatabasesDbVectorsIdResponse413 | PatchV1DatabasesDbVectorsIdResponse503 | PatchV1DatabasesDbVectorsIdResponse504]
+    """
+
+    kwargs = _get_kwargs(
+        db=db,
+        id=id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    db: str,
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PatchV1DatabasesDbVectorsIdBody,
+) -> (
+    PatchV1DatabasesDbVectorsIdResponse200
+    | PatchV1DatabasesDbVectorsIdResponse400
+    | PatchV1DatabasesDbVectorsIdResponse404
+    | PatchV1DatabasesDbVectorsIdResponse409
+    | PatchV1DatabasesDbVectorsIdResponse413
+    | PatchV1DatabasesDbVectorsIdResponse503
+    | PatchV1DatabasesDbVectorsIdResponse504
+    | None
+):
+    """Replace a vector’s metadata, keeping its values.
+
+    Args:
+        db (str):
+        id (str):
+        body (PatchV1DatabasesDbVectorsIdBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PatchV1DatabasesDbVectorsIdResponse200 | PatchV1DatabasesDbVectorsIdResponse400 | PatchV1DatabasesDbVectorsIdResponse404 | PatchV1DatabasesDbVectorsIdResponse409 | PatchV1DatabasesDbVectorsIdResponse413 | PatchV1DatabasesDbVectorsIdResponse503 | PatchV1DatabasesDbVectorsIdResponse504
+    """
+
+    return sync_detailed(
+        db=db,
+        id=id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    db: str,
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PatchV1DatabasesDbVectorsIdBody,
+) -> Response[
+    PatchV1DatabasesDbVectorsIdResponse200
+    | PatchV1DatabasesDbVectorsIdResponse400
+    | PatchV1DatabasesDbVectorsIdResponse404
+    | PatchV1DatabasesDbVectorsIdResponse409
+    | PatchV1DatabasesDbVectorsIdResponse413
+    | PatchV1DatabasesDbVectorsIdResponse503
+    | PatchV1DatabasesDbVectorsIdResponse504
+]:
+    """Replace a vector’s metadata, keeping its values.
+
+    Args:
+        db (str):
+        id (str):
+        body (PatchV1DatabasesDbVectorsIdBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PatchV1DatabasesDbVectorsIdResponse200 | PatchV1DatabasesDbVectorsIdResponse400 | PatchV1DatabasesDbVectorsIdResponse404 | PatchV1DatabasesDbVectorsIdResponse409 | PatchV1DatabasesDbVectorsIdResponse413 | PatchV1DatabasesDbVectorsIdResponse503 | PatchV1DatabasesDbVectorsIdResponse504]
+    """
+
+    kwargs = _get_kwargs(
+        db=db,
+        id=id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    db: str,
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PatchV1DatabasesDbVectorsIdBody,
+) -> (
+    PatchV1DatabasesDbVectorsIdResponse200
+    | PatchV1DatabasesDbVectorsIdResponse400
+    | PatchV1DatabasesDbVectorsIdResponse404
+    | PatchV1DatabasesDbVectorsIdResponse409
+    | PatchV1DatabasesDbVectorsIdResponse413
+    | PatchV1DatabasesDbVectorsIdResponse503
+    | PatchV1DatabasesDbVectorsIdResponse504
+    | None
+):
+    """Replace a vector’s metadata, keeping its values.
+
+    Args:
+        db (str):
+        id (str):
+        body (PatchV1DatabasesDbVectorsIdBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PatchV1DatabasesDbVectorsIdResponse200 | PatchV1DatabasesDbVectorsIdResponse400 | PatchV1DatabasesDbVectorsIdResponse404 | PatchV1DatabasesDbVectorsIdResponse409 | PatchV1DatabasesDbVectorsIdResponse413 | PatchV1DatabasesDbVectorsIdResponse503 | PatchV1DatabasesDbVectorsIdResponse504
+    """
+
+    return (
+        await asyncio_detailed(
+            db=db,
+            id=id,
+            client=client,
+            body=body,
+        )
+    ).parsed
