@@ -8,7 +8,8 @@
  * - Compaction keeps the last record per key (offsets keep their holes) and drops tombstones once they are older
  *   than `delete.retention.ms`; `delete` topics drop records older than `retention.ms`. The newest record of a
  *   partition is never removed, so the end offset survives restarts.
- * - Consumer groups are in-process: members of a group share the partitions, assignment is sticky.
+ * - Consumer groups are in-process: members of a group share the partitions, assignment is sticky. A member has
+ *   one batch in flight per partition, so different partitions are handled at the same time, each in offset order.
  * - One process at a time: a lock file in the directory.
  */
 import { createHmac, randomUUID } from 'node:crypto';
@@ -455,15 +456,28 @@ class EmbeddedGroup {
   }
 }
 
+/**
+ * One member of a group. Each assigned partition has at most one batch in flight, so a partition is applied strictly
+ * in offset order, while different partitions' batches run at the same time (as a handler with one worker thread per
+ * shard needs to keep every core busy). Assignment changes wait for every batch in flight and hold new ones back, so
+ * a partition is never assigned or revoked mid-batch.
+ */
 class EmbeddedMember implements ConsumerHandle {
   private readonly positions = new Map<number, number>();
   private readonly paused = new Set<number>();
+  /** Seeks per partition, so that a seek made during a batch wins over the position after it. */
+  private readonly seekCounts = new Map<number, number>();
+  /** The batch in flight per partition. */
+  private readonly inFlight = new Map<number, Promise<void>>();
   private stopped = false;
+  /** The first error a batch threw: it stops the member. */
+  private failure: { error: unknown } | undefined;
   private loop: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
-  /** Serialises batches with assignment changes, so a partition is never revoked mid-batch. */
+  /** Serialises assignment changes with each other. */
   private exclusive: Promise<void> = Promise.resolve();
-  private seeks = 0;
+  /** Assignment changes waiting for (or running after) the batches in flight: no batch starts meanwhile. */
+  private exclusiveWaiting = 0;
 
   constructor(
     private readonly topic: TopicState,
@@ -491,7 +505,7 @@ class EmbeddedMember implements ConsumerHandle {
   seek(partition: number, offset: number): void {
     if (!this.positions.has(partition)) throw jadeError('JADE_ERR_LOG_NOT_ASSIGNED', [partition]);
     this.positions.set(partition, offset);
-    this.seeks += 1;
+    this.seekCounts.set(partition, (this.seekCounts.get(partition) ?? 0) + 1);
     this.notify();
   }
 
@@ -508,7 +522,6 @@ class EmbeddedMember implements ConsumerHandle {
     return this.runExclusive(async () => {
       const starts = await this.handlers.onAssign(partitions);
       for (const p of partitions) this.positions.set(p, starts.get(p) ?? 0);
-      this.notify();
     });
   }
 
@@ -520,6 +533,7 @@ class EmbeddedMember implements ConsumerHandle {
       for (const p of mine) {
         this.positions.delete(p);
         this.paused.delete(p);
+        this.seekCounts.delete(p);
       }
     });
   }
@@ -540,39 +554,62 @@ class EmbeddedMember implements ConsumerHandle {
     wake?.();
   };
 
+  /** Runs `fn` once no batch is in flight, holding new batches back until it is done. */
   private runExclusive(fn: () => Promise<void>): Promise<void> {
-    const run = this.exclusive.then(fn);
+    this.exclusiveWaiting += 1;
+    const run = this.exclusive.then(async () => {
+      try {
+        // No batch starts while exclusiveWaiting > 0, so this set only shrinks.
+        while (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
+        await fn();
+      } finally {
+        this.exclusiveWaiting -= 1;
+        this.notify();
+      }
+    });
     this.exclusive = run.catch(() => undefined);
     return run;
   }
 
   private async run(): Promise<void> {
-    while (!this.stopped) {
+    while (!this.stopped && this.failure === undefined) {
       const sleep = new Promise<void>((resolve) => (this.wake = resolve));
-      let progressed = false;
-      await this.runExclusive(async () => {
+      if (this.exclusiveWaiting === 0) {
         for (const partition of this.assignment()) {
-          if (this.stopped) return;
-          if (this.paused.has(partition)) continue;
-          const position = this.positions.get(partition);
-          if (position === undefined) continue;
+          if (this.inFlight.has(partition) || this.paused.has(partition)) continue;
+          const position = this.positions.get(partition)!;
           const records = EmbeddedBackbone.readRange(this.topic, partition, position, this.maxBatchRecords);
           if (records.length === 0) continue;
-          const seeksBefore = this.seeks;
-          await this.handlers.onBatch({
-            topic: this.topic.info.name,
-            partition,
-            records,
-            highWatermark: this.topic.visibleEnd[partition]!,
+          const batch = this.deliver(partition, records).finally(() => {
+            this.inFlight.delete(partition);
+            this.notify();
           });
-          // A seek made during the batch wins over the position after it.
-          if (this.seeks === seeksBefore && this.positions.has(partition)) {
-            this.positions.set(partition, records[records.length - 1]!.offset + 1);
-          }
-          progressed = true;
+          this.inFlight.set(partition, batch);
         }
+      }
+      await sleep;
+    }
+    // Drain: every batch in flight finishes (or fails) before the member leaves or reports a failure.
+    await Promise.all(this.inFlight.values());
+    if (this.failure !== undefined) throw this.failure.error;
+  }
+
+  /** Hands one batch to the handler and moves the partition past it. Never rejects: a failure stops the member. */
+  private async deliver(partition: number, records: ConsumedRecord[]): Promise<void> {
+    const seeksBefore = this.seekCounts.get(partition) ?? 0;
+    try {
+      await this.handlers.onBatch({
+        topic: this.topic.info.name,
+        partition,
+        records,
+        highWatermark: this.topic.visibleEnd[partition]!,
       });
-      if (!progressed && !this.stopped) await sleep;
+    } catch (error) {
+      this.failure ??= { error };
+      return;
+    }
+    if ((this.seekCounts.get(partition) ?? 0) === seeksBefore && this.positions.has(partition)) {
+      this.positions.set(partition, records[records.length - 1]!.offset + 1);
     }
   }
 }
