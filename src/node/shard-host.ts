@@ -5,9 +5,14 @@
  * from there, and reports ready once it has caught up the first time. It applies batches in order, sends
  * rejected records to the dead-letter topic (replica group 0 only), erases dropped databases (group 0 only),
  * and snapshots every N records or T ms, on revocation and on shutdown.
+ *
+ * Partitions are independent: the log delivers different partitions' batches at the same time (each partition's in
+ * order), so everything shared between partitions here is either per partition (`owned`) or serialised
+ * (`forwardCatalog`).
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
+import { Counter, Histogram, type Metric } from 'prom-client';
 import type { CatalogReader } from '../catalog/catalog-reader';
 import { jadeError } from '../errors';
 import type { Backbone, ConsumedBatch, ConsumerHandle, ProduceRecord, TopicInfo } from '../log/backbone';
@@ -37,7 +42,44 @@ export interface ShardHostOptions {
   snapshotEveryMs?: number;
   /** Encryption at rest: live stores (LMDB), snapshots (AES-256-GCM via memory-backed temp space), payloads. */
   encryption?: SnapshotEncryption;
+  /** Where applies are counted. @default ApplyMetrics.process (the set /metrics exports) */
+  metrics?: ApplyMetrics;
   logger?: Logger;
+}
+
+/** Bounds (seconds) of the write-to-visible histogram: from a millisecond (a flush) to minutes (a node far behind). */
+export const WRITE_VISIBLE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/**
+ * Events of applying the log, as Prometheus metrics: counted when they happen, so nothing is lost between scrapes
+ * (the per-partition gauges are read from `status()` at scrape time instead). Labels stay bounded: a partition
+ * number at most, never a database or an id.
+ */
+export class ApplyMetrics {
+  /** One set per process, as prom-client's default registry: every host in the process counts into it. */
+  static readonly process = new ApplyMetrics();
+  readonly recordsApplied: Counter<'partition'>;
+  readonly writeVisible: Histogram;
+
+  constructor() {
+    // Registered by whoever exports them (`GatewayMetrics`), so two registries never fight over a name.
+    this.recordsApplied = new Counter({
+      name: 'jade_partition_records_applied_total',
+      help: 'Records applied to each partition’s shard by this process (dead-lettered ones included); rate() of it is the applied ingest rate.',
+      labelNames: ['partition'],
+      registers: [],
+    });
+    this.writeVisible = new Histogram({
+      name: 'jade_write_visible_seconds',
+      help: 'Delay from a record’s log timestamp to its being applied, and so visible to reads, on a partition that has caught up (replays during recovery are not counted).',
+      buckets: WRITE_VISIBLE_BUCKETS,
+      registers: [],
+    });
+  }
+
+  get metrics(): Metric[] {
+    return [this.recordsApplied, this.writeVisible];
+  }
 }
 
 /** What the host knows of one owned partition. */
@@ -57,6 +99,10 @@ export interface PartitionStatus {
   awaitingErasure: DroppedIncarnation[];
   /** The databases the shard holds, as of the last applied batch: live counts and graph slots (memory). */
   databases: HeldDatabaseInfo[];
+  /** Where the shard started at its assignment: a snapshot (and the tail after it) or a replay from offset 0. */
+  recoverySource?: 'snapshot' | 'replay';
+  /** From assignment to caught up; unset until then. */
+  recoveryDurationMs?: number;
 }
 
 interface OwnedPartition extends PartitionStatus {
@@ -70,12 +116,16 @@ interface OwnedPartition extends PartitionStatus {
   erasuresWritten: Set<number>;
   /** Serialises batches, snapshots and revocation of this partition. */
   work: Promise<void>;
+  assignedAtMs: number;
+  /** `partition` as a metric label. */
+  label: { partition: string };
 }
 
 export class ShardHost {
   private readonly owned = new Map<number, OwnedPartition>();
   private readonly events = new EventEmitter();
   private readonly logger: Logger;
+  private readonly metrics: ApplyMetrics;
   private consumer: ConsumerHandle | undefined;
   private poller: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -86,6 +136,7 @@ export class ShardHost {
   constructor(private readonly options: ShardHostOptions) {
     this.logger = (options.logger ?? silentLogger).child({ component: 'index-node', node: options.nodeId, group: options.replicaGroup });
     this.events.setMaxListeners(0);
+    this.metrics = options.metrics ?? ApplyMetrics.process;
   }
 
   get partitionCount(): number {
@@ -112,7 +163,7 @@ export class ShardHost {
   /** Status of every owned partition. */
   status(): PartitionStatus[] {
     return [...this.owned.values()]
-      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure, databases }) => ({
+      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure, databases, recoverySource, recoveryDurationMs }) => ({
         partition,
         nextOffset,
         endOffset,
@@ -124,6 +175,8 @@ export class ShardHost {
         deadLetters,
         awaitingErasure,
         databases,
+        ...(recoverySource === undefined ? {} : { recoverySource }),
+        ...(recoveryDurationMs === undefined ? {} : { recoveryDurationMs }),
       }))
       .sort((a, b) => a.partition - b.partition);
   }
@@ -183,6 +236,7 @@ export class ShardHost {
   }
 
   private async assign(partitions: number[]): Promise<Map<number, number>> {
+    const assignedAtMs = Date.now();
     await this.options.catalog.catchUp();
     await this.forwardCatalog();
     const ends = await this.options.backbone.endOffsets(this.options.topics.vectors);
@@ -243,8 +297,14 @@ export class ShardHost {
         caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
         erasuresWritten: new Set(),
         work: Promise.resolve(),
+        recoverySource: usable === undefined ? 'replay' : 'snapshot',
+        assignedAtMs,
+        label: { partition: String(partition) },
       };
-      if (owned.ready) owned.caughtUpAtMs = Date.now();
+      if (owned.ready) {
+        owned.caughtUpAtMs = Date.now();
+        owned.recoveryDurationMs = owned.caughtUpAtMs - assignedAtMs;
+      }
       this.owned.set(partition, owned);
       starts.set(partition, nextOffset);
       this.logger.info(
@@ -293,7 +353,10 @@ export class ShardHost {
     }
     let lifecycleChanged = false;
     while (records.length > 0) {
+      // Only live writes measure freshness: a replay's records are as old as the log.
+      const live = owned.ready;
       const result = await this.options.runtime.apply(owned.partition, records, { catalogComplete });
+      if (result.consumed > 0) this.countApplied(owned, records, result.consumed, live);
       if (result.deadLetters.length > 0) await this.deadLetter(owned, result.deadLetters);
       lifecycleChanged ||= result.lifecycleChanged;
       owned.awaitingErasure = result.awaitingErasure;
@@ -324,9 +387,21 @@ export class ShardHost {
     if (owned.nextOffset >= owned.endOffset) owned.caughtUpAtMs = Date.now();
     if (!owned.ready && owned.nextOffset >= owned.readyAt) {
       owned.ready = true;
-      this.logger.info({ partition: owned.partition, nextOffset: owned.nextOffset }, 'partition caught up: ready');
+      owned.recoveryDurationMs = Date.now() - owned.assignedAtMs;
+      this.logger.info(
+        { partition: owned.partition, nextOffset: owned.nextOffset, from: owned.recoverySource, recoveryMs: owned.recoveryDurationMs },
+        'partition caught up: ready',
+      );
     }
     this.events.emit('applied', owned.partition, owned.nextOffset);
+  }
+
+  private countApplied(owned: OwnedPartition, records: ConsumedBatch['records'], consumed: number, live: boolean): void {
+    this.metrics.recordsApplied.inc(owned.label, consumed);
+    if (!live) return;
+    const now = Date.now();
+    // A producer's clock may run ahead of ours: a negative delay counts as none.
+    for (let i = 0; i < consumed; i++) this.metrics.writeVisible.observe(Math.max(0, now - records[i]!.timestamp) / 1000);
   }
 
   private async deadLetter(owned: OwnedPartition, letters: DeadLetter[]): Promise<void> {
