@@ -58,17 +58,44 @@ export interface ShardRuntime {
   shutdown(): Promise<void>;
 }
 
+/** How a runtime links applied vectors into their graphs in the background (see `ShardSet`). */
+export interface BacklogOptions {
+  /**
+   * Most vector values (vectors x dimension) a shard may hold applied but not linked into a graph. Past it, applying
+   * waits for the indexer, so the log's consumer slows to the speed of graph building; below it, a write is
+   * searchable as soon as it is applied. Every search scans the backlog exactly, so this bounds that cost.
+   */
+  maxValues: number;
+  /** Longest stretch of linking between two looks at the thread's queue of requests (ms). */
+  sliceMs: number;
+}
+
+/** 4M values: 31,250 vectors at 128-d (an exact scan of them costs a few milliseconds). */
+export const DEFAULT_BACKLOG: Readonly<BacklogOptions> = Object.freeze({ maxValues: 4_000_000, sliceMs: 5 });
+
 /**
  * The shards of one thread, with that thread's copy of the catalog. Both runtimes use it: the in-process one
  * directly, the worker one inside each worker thread.
+ *
+ * Applying a batch stores its vectors and makes them searchable (the backlog of each index, scanned exactly);
+ * linking them into the HNSW graphs happens in slices of `sliceMs` between requests, so a search waits for one
+ * slice at most, never for a whole batch of graph insertions, and a shard that replays its log (recovery, a
+ * partition taken over) is caught up and serving as soon as it has read it.
  */
 export class ShardSet {
   readonly catalog = new CatalogState();
   private readonly shards = new Map<number, Shard>();
   private readonly codec: RecordCodec;
+  private readonly backlogOptions: BacklogOptions;
+  private indexerScheduled = false;
+  /** Applies waiting for their shard's backlog to shrink below the limit. */
+  private readonly waiting: { shard: Shard; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  /** Rotates the shard the indexer starts with, so one big backlog does not starve the others. */
+  private indexerCursor = 0;
 
-  constructor(codecOptions: RecordCodecOptions = {}) {
+  constructor(codecOptions: RecordCodecOptions = {}, backlog: Partial<BacklogOptions> = {}) {
     this.codec = RecordCodec.load(codecOptions);
+    this.backlogOptions = { ...DEFAULT_BACKLOG, ...backlog };
   }
 
   applyCatalog(offset: number, event: DatabaseEventRecord | null): void {
@@ -97,11 +124,24 @@ export class ShardSet {
       new Map(request.snapshot?.indexFiles ?? []),
     );
     this.shards.set(request.partition, shard);
+    this.scheduleIndexer();
     return { nextOffset: shard.nextOffset, awaitingErasure: shard.awaitingErasure(), databases: shard.databases() };
   }
 
-  apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): ApplyResult {
-    return this.shard(partition).apply(records, options);
+  /** Applies records; resolves once the shard's backlog is within its limit again (at once, usually). */
+  async apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): Promise<ApplyResult> {
+    const shard = this.shard(partition);
+    const result = shard.apply(records, options);
+    this.scheduleIndexer();
+    if (shard.backlogValues() > this.backlogOptions.maxValues) {
+      await new Promise<void>((resolve, reject) => this.waiting.push({ shard, resolve, reject }));
+    }
+    return result;
+  }
+
+  /** Vectors applied but not linked into a graph yet, in this partition's shard. */
+  backlog(partition: number): number {
+    return this.shard(partition).backlog();
   }
 
   search(partition: number, database: string, search: ShardSearch): SearchHit[] {
@@ -150,6 +190,53 @@ export class ShardSet {
     const shard = this.shards.get(partition);
     this.shards.delete(partition);
     await shard?.close();
+    this.releaseWaiting();
+  }
+
+  private scheduleIndexer(): void {
+    if (this.indexerScheduled) return;
+    this.indexerScheduled = true;
+    // setImmediate runs after the thread has taken the requests already queued: searches go first.
+    setImmediate(() => this.runIndexer());
+  }
+
+  private runIndexer(): void {
+    this.indexerScheduled = false;
+    const shards = [...this.shards.values()];
+    const deadline = performance.now() + this.backlogOptions.sliceMs;
+    let left = 0;
+    try {
+      for (let i = 0; i < shards.length; i++) {
+        const shard = shards[(this.indexerCursor + i) % shards.length]!;
+        left += performance.now() < deadline || i === 0 ? shard.indexBacklog(deadline) : shard.backlog();
+      }
+    } catch (err) {
+      // A graph insertion failed (the native index ran out of memory, say): the applies waiting on it fail, and
+      // the same vector is retried a second later (it stays searchable in the backlog meanwhile).
+      this.failWaiting(err);
+      this.indexerScheduled = true;
+      setTimeout(() => this.runIndexer(), 1_000).unref();
+      return;
+    }
+    this.indexerCursor += 1;
+    this.releaseWaiting();
+    if (left > 0) this.scheduleIndexer();
+  }
+
+  /** Resolves the applies whose shard is within its backlog limit again, or closed. */
+  private releaseWaiting(): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      const waiter = this.waiting[i]!;
+      const open = [...this.shards.values()].includes(waiter.shard);
+      if (!open || waiter.shard.backlogValues() <= this.backlogOptions.maxValues) {
+        this.waiting.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  private failWaiting(err: unknown): void {
+    for (const waiter of this.waiting.splice(0)) waiter.reject(err);
   }
 
   async closeAll(): Promise<void> {
@@ -167,8 +254,8 @@ export class ShardSet {
 export class InProcessShardRuntime implements ShardRuntime {
   private readonly set: ShardSet;
 
-  constructor(codecOptions: RecordCodecOptions = {}) {
-    this.set = new ShardSet(codecOptions);
+  constructor(codecOptions: RecordCodecOptions = {}, backlog: Partial<BacklogOptions> = {}) {
+    this.set = new ShardSet(codecOptions, backlog);
   }
 
   applyCatalog(offset: number, event: DatabaseEventRecord | null): Promise<void> {

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isJadeError } from '../errors';
 import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodecOptions } from '../log/codec';
-import { ShardSet } from './shard-runtime';
+import { ShardSet, type BacklogOptions } from './shard-runtime';
 
 interface Call {
   id: number;
@@ -14,7 +14,8 @@ interface Call {
   args: unknown[];
 }
 
-const set = new ShardSet((workerData as { codecOptions?: RecordCodecOptions } | undefined)?.codecOptions ?? {});
+const data = workerData as { codecOptions?: RecordCodecOptions; backlog?: Partial<BacklogOptions> } | undefined;
+const set = new ShardSet(data?.codecOptions ?? {}, data?.backlog ?? {});
 
 /** Buffers arrive as plain Uint8Arrays after structured cloning. */
 const asBuffer = (bytes: Uint8Array | null): Buffer | null => (bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -10,7 +10,7 @@ import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodecOptions } from '../log/codec';
 import type { DatabaseEventRecord } from '../log/records';
 import type { ApplyResult, HeldDatabaseInfo, PendingErasure, SearchHit, ShardVector } from '../shard/shard';
-import type { OpenedShard, OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
+import type { BacklogOptions, OpenedShard, OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
 
 interface WorkerError {
   code?: ErrorCode;
@@ -31,13 +31,13 @@ class ShardThread {
   private nextId = 0;
   private exitError: Error | undefined;
 
-  constructor(codecOptions: RecordCodecOptions) {
+  constructor(codecOptions: RecordCodecOptions, backlog: Partial<BacklogOptions>) {
     // From dist the worker is plain JavaScript; from sources (tests, tsx) it is TypeScript, loaded through tsx's
     // require hook (a dev dependency, never needed in production).
     const entry = path.join(__dirname, `shard-worker${path.extname(__filename)}`);
     this.worker = entry.endsWith('.ts')
-      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: { codecOptions } })
-      : new Worker(entry, { workerData: { codecOptions } });
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: { codecOptions, backlog } })
+      : new Worker(entry, { workerData: { codecOptions, backlog } });
     this.worker.on('message', (message: { id: number; result?: unknown; error?: WorkerError }) => {
       const call = this.pending.get(message.id);
       if (call === undefined) return;
@@ -86,6 +86,8 @@ export interface WorkerShardRuntimeOptions {
   /** Worker threads. @default the number of cores (at least 1) */
   threads?: number;
   codecOptions?: RecordCodecOptions;
+  /** How each thread links applied vectors into graphs in the background. @default DEFAULT_BACKLOG */
+  backlog?: Partial<BacklogOptions>;
 }
 
 export class WorkerShardRuntime implements ShardRuntime {
@@ -93,7 +95,7 @@ export class WorkerShardRuntime implements ShardRuntime {
 
   constructor(options: WorkerShardRuntimeOptions = {}) {
     const count = Math.max(1, options.threads ?? os.availableParallelism());
-    this.threads = Array.from({ length: count }, () => new ShardThread(options.codecOptions ?? {}));
+    this.threads = Array.from({ length: count }, () => new ShardThread(options.codecOptions ?? {}, options.backlog ?? {}));
   }
 
   async applyCatalog(offset: number, event: DatabaseEventRecord | null): Promise<void> {

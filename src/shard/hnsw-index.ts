@@ -16,6 +16,10 @@
  * caller's store returns them as written. A zero vector has no direction and is refused under cosine (callers
  * should refuse it first, with their own error).
  *
+ * Backlog: `upsert(label, values, { defer: true })` makes the point live at once without linking it into the graph;
+ * searches scan such points exactly and merge them with the graph walk's, and `indexBacklog` links them later, in
+ * slices its caller schedules between requests. Applying a log then costs a copy per vector, not a graph insertion.
+ *
  * Not thread-safe: one owner (a shard worker) calls it. `writeTo` runs on libuv's pool; mutations are refused
  * until it finishes, searches are fine meanwhile.
  */
@@ -96,6 +100,14 @@ const TOMB = 2; // marked deleted in hnswlib (as far as we know: replaceDeleted 
 const KIND = 3;
 const RESERVED = 4; // handed out by allocateLabel() and not upserted yet
 const IN_POOL = 8; // present in the free-label heap (possibly stale: the heap is cleaned lazily)
+/**
+ * Live, with its current values here, but not (yet) in the graph: its slot's kind is ABSENT, or TOMB when an older
+ * version was in the graph. Searches find such points by an exact scan of the backlog until `indexBacklog` links them.
+ */
+const PENDING = 16;
+
+/** Whether a label's state is a live point, linked into the graph or waiting in the backlog. */
+const isLive = (state: number): boolean => (state & KIND) === LIVE || (state & PENDING) !== 0;
 
 // Values live in pages of labels, so growth never copies the whole slab and large shards stay under typed-array limits.
 const PAGE_SHIFT = 10;
@@ -105,6 +117,8 @@ const PAGE_MASK = PAGE_LABELS - 1;
 const SIDECAR_SUFFIX = '.vectors';
 const SIDECAR_MAGIC = 0x4a565831; // "JVX1"
 const SIDECAR_HEADER_WORDS = 10;
+/** 2 added the backlog labels after the values (header word 8 counts them). */
+const SIDECAR_VERSION = 2;
 const METRIC_CODES: Record<Metric, number> = { cosine: 1, euclidean: 2, dot: 3 };
 const SPACES: Record<Metric, SpaceName> = { cosine: 'cosine', euclidean: 'l2', dot: 'ip' };
 
@@ -134,6 +148,10 @@ export class VectorIndex {
   /** Reused buffers of the score-first exact scan. */
   private scanKeys = new Float64Array(0);
   private scanLabels = new Uint32Array(0);
+  /** Labels upserted with `defer`, oldest first (stale entries, whose PENDING flag is gone, are skipped). */
+  private readonly backlogQueue = new LabelQueue();
+  /** Labels with the PENDING flag. */
+  private pendingCount = 0;
 
   private constructor(params: ResolvedVectorIndexParams, inner: HierarchicalNSW) {
     this.params = params;
@@ -224,13 +242,97 @@ export class VectorIndex {
     return [file, sidecarFile];
   }
 
-  /** Inserts the vector under `label`, or replaces the label's vector. The graph grows as needed. */
-  upsert(label: number, values: Float32Array): void {
+  /**
+   * Inserts the vector under `label`, or replaces the label's vector. The graph grows as needed.
+   *
+   * With `defer`, the point is live and searchable at once (by an exact scan of the backlog, merged into every
+   * search) and linked into the graph later by `indexBacklog`: applying a write then costs a copy, not a graph
+   * insertion, so a shard catches up on its log at the speed of decoding it. An older version of the point leaves
+   * the graph at once, so a search never sees two versions.
+   */
+  upsert(label: number, values: Float32Array, options: { defer?: boolean } = {}): void {
     const inner = this.mutable();
     checkLabel(label);
     const norm = this.loadScratch(values, 'vector');
     const state = label < this.states.length ? (this.states[label] ?? 0) : 0;
+    const wasLive = isLive(state);
     let kind = state & KIND;
+    if (options.defer === true) {
+      if (kind === LIVE) {
+        native('delete a point', () => inner.markDelete(label));
+        kind = TOMB;
+      }
+      this.ensureLabel(label);
+      if ((state & PENDING) === 0) {
+        this.backlogQueue.push(label);
+        this.pendingCount += 1;
+      }
+      this.states[label] = kind | PENDING | (state & IN_POOL);
+    } else {
+      this.link(inner, label, kind);
+      if ((state & PENDING) !== 0) this.pendingCount -= 1; // its queue entry goes stale
+      this.pruneBacklog();
+      this.ensureLabel(label);
+      this.states[label] = LIVE | (state & IN_POOL);
+    }
+    if (!wasLive) this.live += 1;
+    this.storeValues(label, values, norm);
+  }
+
+  /**
+   * Links backlog points into the graph, oldest first, until the backlog is empty or `deadline` (a
+   * `performance.now()` time) has passed; at least one point per call, so progress never stalls. Does nothing while
+   * `writeTo` runs. Returns the points still waiting.
+   */
+  indexBacklog(deadline: number): number {
+    if (this.closed || this.writes > 0) return this.pendingCount;
+    if (this.pendingCount === 0) {
+      this.backlogQueue.clear();
+      return 0;
+    }
+    const inner = this.open();
+    let linked = 0;
+    for (;;) {
+      const label = this.backlogQueue.shift();
+      if (label === undefined) break;
+      const state = this.states[label] ?? 0;
+      if ((state & PENDING) === 0) continue;
+      this.loadScratch(this.valuesOf(label), 'vector');
+      try {
+        this.link(inner, label, state & KIND);
+      } catch (err) {
+        this.backlogQueue.unshift(label); // still pending: the next call retries it
+        throw err;
+      }
+      this.states[label] = LIVE | (state & IN_POOL);
+      this.pendingCount -= 1;
+      linked += 1;
+      if (this.pendingCount === 0 || ((linked & 7) === 0 && performance.now() >= deadline)) break;
+    }
+    return this.pendingCount;
+  }
+
+  /** Drops stale backlog entries once they outnumber the pending ones, so the queue stays proportional to them. */
+  private pruneBacklog(): void {
+    if (this.pendingCount === 0) this.backlogQueue.clear();
+    else if (this.backlogQueue.size() > 2 * this.pendingCount + 1024) {
+      const epoch = this.nextSeenEpoch();
+      this.backlogQueue.retain((label) => {
+        if (((this.states[label] ?? 0) & PENDING) === 0 || this.seen[label] === epoch) return false;
+        this.seen[label] = epoch;
+        return true;
+      });
+    }
+  }
+
+  /** Live points not linked into the graph yet (upserted with `defer`). */
+  backlog(): number {
+    this.open();
+    return this.pendingCount;
+  }
+
+  /** Puts the scratch vector into the graph under `label`, whose slot is of `kind`. */
+  private link(inner: HierarchicalNSW, label: number, kind: number): void {
     if (kind === TOMB) {
       // A deleted label gets its own slot back: updating a tombstone in place is hnswlib's way to reuse it, and
       // adding it anew with replaceDeleted would leave its old slot under the same label (two slots, one label).
@@ -255,22 +357,32 @@ export class VectorIndex {
     } else if (kind === ABSENT) {
       const count = inner.getCurrentCount();
       // With no tombstone to take over, a new point needs a free slot: double the graph when full.
-      if (count === this.live && count >= inner.getMaxElements()) {
+      if (count === this.graphLive() && count >= inner.getMaxElements()) {
         const grown = Math.max(count * 2, this.params.initialCapacity, 16);
         native('grow the index', () => inner.resizeIndex(grown));
       }
       native('add a point', () => inner.addPoint(this.scratch, label, true));
     }
-    this.ensureLabel(label);
-    if (kind !== LIVE) this.live += 1;
-    this.states[label] = LIVE | (state & IN_POOL);
-    this.storeValues(label, values, norm);
+  }
+
+  /** Live points linked into the graph. */
+  private graphLive(): number {
+    return this.live - this.pendingCount;
   }
 
   /** Hides the label from every search at once and frees it for reuse. Returns whether it was live. */
   remove(label: number): boolean {
     const inner = this.mutable();
     if (!this.has(label)) return false;
+    const state = this.states[label]!;
+    if ((state & PENDING) !== 0) {
+      // Not in the graph (or only as an older, already deleted version): nothing to unlink.
+      this.pendingCount -= 1;
+      this.live -= 1;
+      this.free(label, state & KIND);
+      this.pruneBacklog();
+      return true;
+    }
     native('delete a point', () => inner.markDelete(label));
     this.live -= 1;
     this.free(label, TOMB);
@@ -280,7 +392,7 @@ export class VectorIndex {
   /** Whether the label holds a live vector. */
   has(label: number): boolean {
     this.open();
-    return Number.isInteger(label) && label >= 0 && label < this.states.length && ((this.states[label] ?? 0) & KIND) === LIVE;
+    return Number.isInteger(label) && label >= 0 && label < this.states.length && isLive(this.states[label] ?? 0);
   }
 
   /**
@@ -295,7 +407,7 @@ export class VectorIndex {
       if (label === undefined) break;
       const state = this.states[label] ?? 0;
       this.states[label] = state & ~IN_POOL;
-      if ((state & KIND) !== LIVE && (state & RESERVED) === 0) {
+      if (!isLive(state) && (state & RESERVED) === 0) {
         this.states[label] = (state & ~IN_POOL) | RESERVED;
         return label;
       }
@@ -311,7 +423,7 @@ export class VectorIndex {
   releaseLabel(label: number): void {
     this.open();
     const state = Number.isInteger(label) && label >= 0 && label < this.states.length ? (this.states[label] ?? 0) : 0;
-    if ((state & RESERVED) === 0 || (state & KIND) === LIVE) {
+    if ((state & RESERVED) === 0 || isLive(state)) {
       throw jadeError('JADE_ERR_INDEX_LABEL_INVALID', [label, 'it was not handed out by allocateLabel, or is live']);
     }
     this.states[label] = state & ~RESERVED;
@@ -362,13 +474,21 @@ export class VectorIndex {
               return false;
             }
           };
-    const found = native('search', () => inner.searchKnn(this.scratch, k, guarded));
+    const graphLive = this.graphLive();
+    const found = graphLive === 0 ? { neighbors: [] } : native('search', () => inner.searchKnn(this.scratch, Math.min(k, graphLive), guarded));
     if (failure !== undefined) throw failure.error;
     // Deleted points can leave parts of the graph unreachable, and a filter can leave fewer than k matches near the
     // query: a short answer is completed by an exact scan (which also confirms that there are fewer than k).
-    if (found.neighbors.length < k) return this.exactScan(query, queryNorm, k, filter, false);
-    const hits = found.neighbors.map((label) => ({ label, score: this.score(label, query, queryNorm) }));
-    return hits.sort(this.higherIsBetter ? byHigherScore : byLowerScore);
+    if (found.neighbors.length < Math.min(k, graphLive)) return this.exactScan(query, queryNorm, k, filter, false);
+    if (this.pendingCount === 0) {
+      const hits = found.neighbors.map((label) => ({ label, score: this.score(label, query, queryNorm) }));
+      return hits.sort(this.higherIsBetter ? byHigherScore : byLowerScore);
+    }
+    // Backlog points are not in the graph: they compete exactly with what the walk found.
+    const top = new TopK(k, this.higherIsBetter);
+    for (const label of found.neighbors) top.offer(label, this.score(label, query, queryNorm));
+    this.scanBacklog(top, query, queryNorm, filter);
+    return top.sorted();
   }
 
   /**
@@ -382,14 +502,18 @@ export class VectorIndex {
     native('initialise the index', () => fresh.initIndex(capacity, this.params.m, this.params.efConstruction, this.params.seed, true));
     for (let label = 0; label < this.highWater; label++) {
       const state = this.states[label] ?? 0;
-      if ((state & KIND) === LIVE) {
+      if (isLive(state)) {
         this.loadScratch(this.valuesOf(label), 'vector');
         native('add a point', () => fresh.addPoint(this.scratch, label, false));
+        this.states[label] = (state & ~KIND & ~PENDING) | LIVE;
       } else if ((state & KIND) === TOMB) {
         this.states[label] = (state & ~KIND) | ABSENT;
       }
     }
     fresh.setEf(this.currentEf);
+    // Every backlog point is linked now.
+    this.backlogQueue.clear();
+    this.pendingCount = 0;
     // The old graph is freed by the addon's finaliser once it is collected.
     this.inner = fresh;
   }
@@ -494,7 +618,7 @@ export class VectorIndex {
 
   private free(label: number, kind: number): void {
     const state = this.states[label] ?? 0;
-    this.states[label] = (state & ~KIND & ~RESERVED) | kind | IN_POOL;
+    this.states[label] = (state & ~KIND & ~RESERVED & ~PENDING) | kind | IN_POOL;
     if ((state & IN_POOL) === 0) this.pool.push(label);
   }
 
@@ -532,7 +656,7 @@ export class VectorIndex {
       position += goldenRatio;
       if (position >= 1) position -= 1;
       const label = Math.floor(position * this.highWater);
-      if (((this.states[label] ?? 0) & KIND) !== LIVE) continue;
+      if (!isLive(this.states[label] ?? 0)) continue;
       sampled += 1;
       if (filter(label) === true) matched += 1;
     }
@@ -570,7 +694,7 @@ export class VectorIndex {
     if (filter !== undefined && scoreFirst) return this.exactScoreFirst(query, queryNorm, k, filter);
     const top = new TopK(Math.min(k, this.live), this.higherIsBetter);
     for (let label = 0; label < this.highWater; label++) {
-      if (((this.states[label] ?? 0) & KIND) !== LIVE) continue;
+      if (!isLive(this.states[label] ?? 0)) continue;
       if (filter !== undefined && filter(label) !== true) continue;
       top.offer(label, this.score(label, query, queryNorm));
     }
@@ -588,7 +712,7 @@ export class VectorIndex {
     const sign = this.higherIsBetter ? -1 : 1;
     let n = 0;
     for (let label = 0; label < this.highWater; label++) {
-      if (((this.states[label] ?? 0) & KIND) !== LIVE) continue;
+      if (!isLive(this.states[label] ?? 0)) continue;
       keys[n] = sign * this.score(label, query, queryNorm);
       labels[n] = label;
       n += 1;
@@ -607,6 +731,29 @@ export class VectorIndex {
     return hits;
   }
 
+  /** Offers every backlog point (passing `filter`) to `top`. */
+  private scanBacklog(top: TopK, query: Float32Array, queryNorm: number, filter: ((label: number) => boolean) | undefined): void {
+    const epoch = this.nextSeenEpoch();
+    for (const label of this.backlogQueue.values()) {
+      // Entries go stale when a point is deleted or linked, and a label deleted and upserted again is queued twice.
+      if (((this.states[label] ?? 0) & PENDING) === 0 || this.seen[label] === epoch) continue;
+      this.seen[label] = epoch;
+      if (filter !== undefined && filter(label) !== true) continue;
+      top.offer(label, this.score(label, query, queryNorm));
+    }
+  }
+
+  /** A fresh stamp for `seen`, which then covers every label. */
+  private nextSeenEpoch(): number {
+    if (this.seen.length < this.states.length) this.seen = new Uint32Array(this.states.length);
+    this.seenEpoch += 1;
+    if (this.seenEpoch === 0xffffffff) {
+      this.seen.fill(0);
+      this.seenEpoch = 1;
+    }
+    return this.seenEpoch;
+  }
+
   private exactOver(
     candidates: Iterable<number>,
     query: Float32Array,
@@ -614,17 +761,11 @@ export class VectorIndex {
     k: number,
     filter: ((label: number) => boolean) | undefined,
   ): IndexHit[] {
-    if (this.seen.length < this.states.length) this.seen = new Uint32Array(this.states.length);
-    this.seenEpoch += 1;
-    if (this.seenEpoch === 0xffffffff) {
-      this.seen.fill(0);
-      this.seenEpoch = 1;
-    }
-    const epoch = this.seenEpoch;
+    const epoch = this.nextSeenEpoch();
     const top = new TopK(Math.min(k, this.live), this.higherIsBetter);
     for (const label of candidates) {
       if (!Number.isInteger(label) || label < 0 || label >= this.highWater) continue;
-      if (((this.states[label] ?? 0) & KIND) !== LIVE || this.seen[label] === epoch) continue;
+      if (!isLive(this.states[label] ?? 0) || this.seen[label] === epoch) continue;
       this.seen[label] = epoch;
       if (filter !== undefined && filter(label) !== true) continue;
       top.offer(label, this.score(label, query, queryNorm));
@@ -634,23 +775,29 @@ export class VectorIndex {
 
   private encodeSidecar(): Buffer {
     const live: number[] = [];
-    for (let label = 0; label < this.highWater; label++) if (((this.states[label] ?? 0) & KIND) === LIVE) live.push(label);
-    const words = SIDECAR_HEADER_WORDS + live.length + live.length * this.dim;
+    const pending: number[] = [];
+    for (let label = 0; label < this.highWater; label++) {
+      const state = this.states[label] ?? 0;
+      if (isLive(state)) live.push(label);
+      if ((state & PENDING) !== 0) pending.push(label);
+    }
+    const words = SIDECAR_HEADER_WORDS + live.length + live.length * this.dim + pending.length;
     const buffer = Buffer.alloc(words * 4);
     const u32 = new Uint32Array(buffer.buffer, buffer.byteOffset, words);
     u32.set([
       SIDECAR_MAGIC,
-      1,
+      SIDECAR_VERSION,
       METRIC_CODES[this.params.metric],
       this.dim,
       this.params.m,
       this.params.efConstruction,
       this.highWater,
       live.length,
-      0,
+      pending.length,
       0,
     ]);
     u32.set(live, SIDECAR_HEADER_WORDS);
+    u32.set(pending, SIDECAR_HEADER_WORDS + live.length + live.length * this.dim);
     const f32 = new Float32Array(buffer.buffer, buffer.byteOffset + (SIDECAR_HEADER_WORDS + live.length) * 4, live.length * this.dim);
     live.forEach((label, i) => f32.set(this.valuesOf(label), i * this.dim));
     return buffer;
@@ -658,35 +805,46 @@ export class VectorIndex {
 
   private restore(sidecar: Buffer, header: SidecarHeader, fail: (reason: string) => JadeError): void {
     const inner = this.open();
-    const { highWater, liveCount } = header;
-    const words = SIDECAR_HEADER_WORDS + liveCount + liveCount * this.dim;
+    const { highWater, liveCount, pendingCount } = header;
+    const words = SIDECAR_HEADER_WORDS + liveCount + liveCount * this.dim + pendingCount;
     if (sidecar.length !== words * 4) throw fail(`the .vectors file has ${sidecar.length} bytes, expected ${words * 4}`);
     // Copied: a Buffer from readFileSync may sit at any offset of a shared pool, unaligned for typed views.
     const aligned = new Uint8Array(sidecar).buffer;
     const labels = new Uint32Array(aligned, SIDECAR_HEADER_WORDS * 4, liveCount);
     const values = new Float32Array(aligned, (SIDECAR_HEADER_WORDS + liveCount) * 4, liveCount * this.dim);
+    const pendingLabels = new Uint32Array(aligned, (SIDECAR_HEADER_WORDS + liveCount + liveCount * this.dim) * 4, pendingCount);
     if (highWater > LABEL_LIMIT) throw fail(`label limit ${highWater} is out of range`);
     this.states = new Uint8Array(Math.max(highWater, 1024));
     this.norms = new Float64Array(this.states.length);
     this.highWater = highWater;
     const inGraph = new Set(inner.getIdsList());
+    // Backlog points were live but not linked: the graph holds at most a deleted older version of them.
+    const pendingSet = new Set<number>();
+    for (const label of pendingLabels) {
+      if (label >= highWater || pendingSet.has(label)) throw fail(`backlog label ${label} is out of range or listed twice`);
+      pendingSet.add(label);
+    }
     for (let i = 0; i < liveCount; i++) {
       const label = labels[i]!;
-      if (label >= highWater || !inGraph.has(label)) throw fail(`live label ${label} has no point in the graph`);
-      if (this.states[label] === LIVE) throw fail(`live label ${label} is listed twice`);
+      const pending = pendingSet.has(label);
+      if (label >= highWater || (!pending && !inGraph.has(label))) throw fail(`live label ${label} has no point in the graph`);
+      if (this.states[label] !== 0) throw fail(`live label ${label} is listed twice`);
       const vector = values.subarray(i * this.dim, (i + 1) * this.dim);
       let sumSquares = 0;
       for (let j = 0; j < vector.length; j++) sumSquares += vector[j]! * vector[j]!;
-      this.states[label] = LIVE;
+      this.states[label] = pending ? PENDING | (inGraph.has(label) ? TOMB : ABSENT) : LIVE;
+      if (pending) this.backlogQueue.push(label);
       this.storeValues(label, vector, Math.sqrt(sumSquares));
     }
+    if (this.backlogQueue.size() !== pendingSet.size) throw fail('a backlog label is not live');
     // Free labels go back in ascending order, which is already a valid min-heap order.
     for (let label = 0; label < highWater; label++) {
-      if (this.states[label] !== LIVE) this.free(label, inGraph.has(label) ? TOMB : ABSENT);
+      if (this.states[label] === 0) this.free(label, inGraph.has(label) ? TOMB : ABSENT);
     }
     this.live = liveCount;
+    this.pendingCount = pendingSet.size;
     if (inner.getCurrentCount() - inGraph.size !== 0) throw fail('the graph has slots without a label');
-    // Every other label in the graph must be a tombstone, or it would show up in searches.
+    // Every other label in the graph must be a tombstone, or it would show up in searches (and twice, for a backlog point).
     for (const label of inGraph) {
       if (((this.states[label] ?? 0) & KIND) === LIVE) continue;
       let alive = true;
@@ -707,14 +865,17 @@ interface SidecarHeader {
   efConstruction: number;
   highWater: number;
   liveCount: number;
+  /** Live labels not linked into the graph (format 2; format 1 has none). */
+  pendingCount: number;
 }
 
 function readSidecarHeader(sidecar: Buffer, fail: (reason: string) => JadeError): SidecarHeader {
   if (sidecar.length < SIDECAR_HEADER_WORDS * 4) throw fail('the .vectors file is truncated');
   const word = (i: number): number => sidecar.readUInt32LE(i * 4);
   if (word(0) !== SIDECAR_MAGIC) throw fail('the .vectors file has no JVX1 header');
-  if (word(1) !== 1) throw fail(`the .vectors file has format version ${word(1)}, expected 1`);
-  return { metric: word(2), dimension: word(3), m: word(4), efConstruction: word(5), highWater: word(6), liveCount: word(7) };
+  if (word(1) !== 1 && word(1) !== SIDECAR_VERSION) throw fail(`the .vectors file has format version ${word(1)}, expected 1 or ${SIDECAR_VERSION}`);
+  const pendingCount = word(1) === 1 ? 0 : word(8);
+  return { metric: word(2), dimension: word(3), m: word(4), efConstruction: word(5), highWater: word(6), liveCount: word(7), pendingCount };
 }
 
 function resolveParams(params: VectorIndexParams): ResolvedVectorIndexParams {
@@ -887,5 +1048,65 @@ class TopK {
   private worse(scoreA: number, labelA: number, scoreB: number, labelB: number): boolean {
     if (scoreA !== scoreB) return this.higherIsBetter ? scoreA < scoreB : scoreA > scoreB;
     return labelA > labelB;
+  }
+}
+
+/** A FIFO of labels in a growable ring. */
+class LabelQueue {
+  private items = new Uint32Array(64);
+  private head = 0;
+  private length = 0;
+
+  push(label: number): void {
+    this.grow();
+    this.items[(this.head + this.length) % this.items.length] = label;
+    this.length += 1;
+  }
+
+  /** Puts a label back at the front. */
+  unshift(label: number): void {
+    this.grow();
+    this.head = (this.head - 1 + this.items.length) % this.items.length;
+    this.items[this.head] = label;
+    this.length += 1;
+  }
+
+  shift(): number | undefined {
+    if (this.length === 0) return undefined;
+    const label = this.items[this.head]!;
+    this.head = (this.head + 1) % this.items.length;
+    this.length -= 1;
+    return label;
+  }
+
+  size(): number {
+    return this.length;
+  }
+
+  /** Keeps the labels `keep` accepts, in order. */
+  retain(keep: (label: number) => boolean): void {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      const label = this.items[(this.head + i) % this.items.length]!;
+      if (keep(label)) this.items[(this.head + kept++) % this.items.length] = label;
+    }
+    this.length = kept;
+  }
+
+  clear(): void {
+    this.head = 0;
+    this.length = 0;
+  }
+
+  *values(): IterableIterator<number> {
+    for (let i = 0; i < this.length; i++) yield this.items[(this.head + i) % this.items.length]!;
+  }
+
+  private grow(): void {
+    if (this.length < this.items.length) return;
+    const grown = new Uint32Array(this.items.length * 2);
+    for (let i = 0; i < this.length; i++) grown[i] = this.items[(this.head + i) % this.items.length]!;
+    this.items = grown;
+    this.head = 0;
   }
 }

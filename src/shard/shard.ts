@@ -50,6 +50,8 @@ export interface HeldDatabaseInfo {
   incarnation: number;
   count: number;
   elementCount: number;
+  /** Live vectors not linked into the graph yet: searched exactly until the background indexer links them. */
+  backlog: number;
 }
 
 export interface DroppedIncarnation {
@@ -148,7 +150,38 @@ export class Shard {
 
   /** Databases this shard holds, with their live counts and graph slots. */
   databases(): HeldDatabaseInfo[] {
-    return [...this.held.values()].map((h) => ({ name: h.name, incarnation: h.incarnation, count: h.index.size(), elementCount: h.index.elementCount() }));
+    return [...this.held.values()].map((h) => ({
+      name: h.name,
+      incarnation: h.incarnation,
+      count: h.index.size(),
+      elementCount: h.index.elementCount(),
+      backlog: h.index.backlog(),
+    }));
+  }
+
+  /** Vectors applied but not linked into a graph yet, over every held database. */
+  backlog(): number {
+    let total = 0;
+    for (const held of this.held.values()) total += held.index.backlog();
+    return total;
+  }
+
+  /** Values (vectors x dimension) of the backlog: what an exact scan of it costs per search. */
+  backlogValues(): number {
+    let total = 0;
+    for (const held of this.held.values()) total += held.index.backlog() * held.definition.dimension;
+    return total;
+  }
+
+  /**
+   * Links backlog vectors into their graphs until none is left or `deadline` (a `performance.now()` time) has
+   * passed. Returns how many are still waiting. Called between requests by the shard's runtime.
+   */
+  indexBacklog(deadline: number): number {
+    if (this.closed) return 0;
+    let left = 0;
+    for (const held of this.held.values()) left += held.index.indexBacklog(deadline);
+    return left;
   }
 
   /**
@@ -338,7 +371,8 @@ export class Shard {
       index = VectorIndex.load(indexFile, params);
     } else {
       index = VectorIndex.create({ ...params, initialCapacity: Math.max(1024, entries.length) });
-      for (const { vector } of entries) index.upsert(vector.label, vector.values);
+      // Searchable at once; the runtime links them into the graph in the background.
+      for (const { vector } of entries) index.upsert(vector.label, vector.values, { defer: true });
     }
     const held: HeldDatabase = { name, incarnation, definition, index, ids };
     this.held.set(incarnation, held);
@@ -450,7 +484,8 @@ export class Shard {
       }
       validateValues(decoded.values, held.definition);
       const label = existing?.label ?? held.index.allocateLabel();
-      held.index.upsert(label, decoded.values);
+      // Visible to searches as soon as the batch commits; linked into the graph by the background indexer.
+      held.index.upsert(label, decoded.values, { defer: true });
       held.ids[label] = id;
       const stored: StoredVector = { label, values: decoded.values, metadata: decoded.metadata };
       ops.push({ kind: 'put', incarnation, id, vector: stored });
