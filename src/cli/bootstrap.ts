@@ -43,6 +43,8 @@ export async function openFoundation(config: JadeConfig, logger: Logger): Promis
           brokers: config.kafkaBrokers,
           clientId: config.kafkaClientId,
           connectionTimeoutMs: config.kafkaConnectTimeoutMs,
+          sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+          heartbeatIntervalMs: Math.max(100, Math.min(1_000, Math.floor(config.kafkaSessionTimeoutMs / 3))),
           maxRecordBytes: config.maxRecordBytes,
           groupPrefix: config.topicPrefix,
           logger,

@@ -71,6 +71,12 @@ export const CONFIG_SPEC = {
     default: 10_000,
     doc: 'How long one connection attempt to a broker may take.',
   },
+  kafkaSessionTimeoutMs: {
+    env: 'JADE_KAFKA_SESSION_TIMEOUT_MS',
+    schema: { type: 'integer', minimum: 1_000, maximum: 300_000 },
+    default: 6_000,
+    doc: 'Consumer-group session timeout of index nodes: how long a node that stopped without leaving (killed, partitioned) keeps its partitions before its replica group takes them over. Heartbeats go every third of it, at most every second. Brokers refuse values below their group.min.session.timeout.ms (6000 by default).',
+  },
   partitions: {
     env: 'JADE_PARTITIONS',
     schema: { type: 'integer', minimum: 1, maximum: 1024 },
@@ -137,6 +143,12 @@ export const CONFIG_SPEC = {
     env: 'JADE_SHARD_THREADS',
     schema: { type: 'integer', minimum: 0, maximum: 256 },
     doc: 'Worker threads that hold shards (HNSW inserts and searches run there, off the event loop). Default: the number of cores; 0 runs shards on the main thread.',
+  },
+  indexBacklogMaxValues: {
+    env: 'JADE_INDEX_BACKLOG_MAX_VALUES',
+    schema: { type: 'integer', minimum: 0 },
+    default: 4_000_000,
+    doc: 'Most vector values (vectors x dimension) a shard holds applied but not yet linked into its HNSW graph. Applied vectors are searchable at once (each search scans this backlog exactly) and are linked in the background; past this limit, applying waits for the linking. Higher: faster catch-up and ingestion bursts, slower searches meanwhile; 0 links every batch before the next.',
   },
   snapshotEveryRecords: {
     env: 'JADE_SNAPSHOT_EVERY_RECORDS',
@@ -326,6 +338,7 @@ export interface JadeConfig {
   readonly kafkaReplicationFactor: number;
   readonly kafkaMinInsyncReplicas: number;
   readonly kafkaConnectTimeoutMs: number;
+  readonly kafkaSessionTimeoutMs: number;
   readonly partitions?: number;
   /** Partitions to use when the program creates the vectors topic (or embedded log) itself. */
   readonly defaultPartitions: number;
@@ -340,6 +353,7 @@ export interface JadeConfig {
   readonly advertisedUrl?: string;
   readonly clusterSecret?: string;
   readonly shardThreads?: number;
+  readonly indexBacklogMaxValues: number;
   readonly snapshotEveryRecords: number;
   readonly snapshotEveryMs: number;
   readonly httpBodyLimit: number;

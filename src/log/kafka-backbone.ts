@@ -61,7 +61,7 @@ export interface KafkaBackboneOptions {
   requestTimeoutMs?: number;
   /** Largest record produced; keep at or below the brokers' `message.max.bytes`. @default 1048576 */
   maxRecordBytes?: number;
-  /** Consumer session timeout: how fast a dead member's partitions move. @default 10000 */
+  /** Consumer session timeout: how fast a dead member’s partitions move (brokers refuse less than their group.min.session.timeout.ms). @default 6000 */
   sessionTimeoutMs?: number;
   /** @default 1000 */
   heartbeatIntervalMs?: number;
@@ -266,7 +266,7 @@ export class KafkaBackbone implements Backbone {
     this.assertOpen();
     await this.partitionCount(options.topic);
     const member = new KafkaMember(this.kafka, options, {
-      sessionTimeoutMs: this.options.sessionTimeoutMs ?? 10_000,
+      sessionTimeoutMs: this.options.sessionTimeoutMs ?? 6_000,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs ?? 1_000,
       fetchMaxWaitMs: this.options.fetchMaxWaitMs ?? 250,
       logger: this.logger,
