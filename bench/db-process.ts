@@ -1,6 +1,7 @@
 /** Starts, measures and stops the database under test (bench/db-child.ts) in a child process. */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { IsolateMemory } from './db-child';
 import { HttpClient } from './http-client';
 import { processMemory, type ProcessMemory } from './machine';
 
@@ -23,7 +24,7 @@ export interface StartTimings {
 type Message =
   | { type: 'ready'; url: string; startToListenMs: number; startToReadyMs: number }
   | { type: 'stopped'; stopMs: number }
-  | { type: 'gc-done' }
+  | { type: 'gc-done'; isolates: IsolateMemory[] }
   | { type: 'failed'; message: string };
 
 export class DbProcess {
@@ -91,9 +92,12 @@ export class DbProcess {
     return processMemory(this.pid);
   }
 
-  /** Runs a full GC on the server's main thread (shard workers keep their own heaps) and waits for it. */
-  gc(): Promise<void> {
-    return this.call('gc', 'gc-done').then(() => undefined);
+  /**
+   * Runs a full GC in every heap of the server (its main thread and each shard worker thread) and waits for it;
+   * resolves to each heap's figures afterwards.
+   */
+  gc(): Promise<IsolateMemory[]> {
+    return this.call('gc', 'gc-done').then((m) => (m as Extract<Message, { type: 'gc-done' }>).isolates);
   }
 
   /** Stops the server as a user's SIGTERM would (snapshots every shard) and waits for the process to exit. */
