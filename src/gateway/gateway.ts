@@ -146,6 +146,8 @@ export class Gateway {
     const seen = new Map<string, number>();
     const records: ProduceRecord[] = [];
     const ids: string[] = [];
+    // One float32 buffer for the whole batch: the codec copies the values into each record it encodes.
+    const values = new Float32Array(live.definition.dimension);
     vectors.forEach((vector, item) => {
       const id = vector.id ?? randomUUID();
       const problem =
@@ -162,7 +164,7 @@ export class Gateway {
         type: 'vector-upsert',
         database,
         id,
-        values: Float32Array.from(vector.values),
+        values: fill(values, vector.values),
         metadata: vector.metadata ?? null,
       });
       const key = Buffer.from(vectorKey(database, id));
@@ -423,4 +425,10 @@ function decodeCursor(cursor: string, db: DatabaseIncarnation): string {
   if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[2] !== 'string') throw jadeError('JADE_ERR_CURSOR_INVALID', ['it does not decode']);
   if (parsed[0] !== db.name || parsed[1] !== db.incarnation) throw jadeError('JADE_ERR_CURSOR_INVALID', ['it belongs to another database or to a dropped one']);
   return parsed[2];
+}
+
+/** Writes validated values (as many as `into` holds) into `into`, rounding to float32 as a Float32Array does. */
+function fill(into: Float32Array, values: readonly number[]): Float32Array {
+  into.set(values);
+  return into;
 }
