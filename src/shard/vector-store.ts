@@ -103,6 +103,27 @@ export class VectorStore {
     return bytes === undefined ? undefined : bytes.readUInt32LE(0);
   }
 
+  /**
+   * Copies an id's values into `into` (which must hold exactly the stored dimension) without decoding its metadata or
+   * allocating; returns its label, or undefined when the id is absent. For scoring from the store instead of a copy
+   * kept in memory: the store's pages are a file mapping, shared with the page cache, not the process's own memory.
+   */
+  readValues(incarnation: number, id: string, into: Float32Array): number | undefined {
+    const bytes = this.handle().vectors.getBinaryFast([incarnation, id]);
+    return bytes === undefined ? undefined : copyValues(bytes, into, id);
+  }
+
+  /**
+   * Visits every vector of an incarnation (in id order) with its label and values, the values in one reused buffer
+   * that holds them only during the call: an exact scan over the store without an allocation per vector.
+   */
+  scanValues(incarnation: number, dimension: number, visit: (label: number, values: Float32Array) => void): void {
+    const into = new Float32Array(dimension);
+    for (const { key, value } of this.handle().vectors.getRange({ start: [incarnation, ''], end: [incarnation + 1, ''] })) {
+      visit(copyValues(value, into, key[1]), into);
+    }
+  }
+
   /** Ids in order, after `after` (exclusive), up to `limit`. */
   *entries(incarnation: number, options: { after?: string; limit?: number } = {}): Generator<{ id: string; vector: StoredVector }> {
     const range = this.handle().vectors.getRange({
@@ -228,6 +249,15 @@ export function encodeVector(vector: StoredVector): Buffer {
   Buffer.from(vector.values.buffer, vector.values.byteOffset, vector.values.byteLength).copy(out, 8);
   metadata.copy(out, 8 + vector.values.byteLength);
   return out;
+}
+
+/** Copies a stored vector's values into `into` (as decodeVector does, without allocating); returns its label. */
+function copyValues(bytes: Uint8Array, into: Float32Array, id: string): number {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dimension = buf.readUInt32LE(4);
+  if (dimension !== into.length) throw new RangeError(`stored vector ${JSON.stringify(id)} has ${dimension} values, the buffer holds ${into.length}`);
+  Buffer.from(into.buffer, into.byteOffset, into.byteLength).set(buf.subarray(8, 8 + dimension * 4));
+  return buf.readUInt32LE(0);
 }
 
 export function decodeVector(bytes: Uint8Array): StoredVector {

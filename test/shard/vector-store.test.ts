@@ -1,0 +1,67 @@
+/** The live store's value reads that allocate nothing per vector: point reads into a buffer and scans. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { VectorStore, type StoreOp } from '../../src/shard/vector-store';
+
+describe('VectorStore value reads', () => {
+  let dir: string;
+  let store: VectorStore;
+  const meta = { nextOffset: 3, current: {}, dropped: {} };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jade-store-'));
+    store = VectorStore.open(dir);
+    const ops: StoreOp[] = [
+      { kind: 'put', incarnation: 7, id: 'b', vector: { label: 4, values: Float32Array.of(1.5, -2, 3.25), metadata: { tag: 'x' } } },
+      { kind: 'put', incarnation: 7, id: 'a', vector: { label: 9, values: Float32Array.of(0.1, 0.2, 0.3), metadata: null } },
+      { kind: 'put', incarnation: 8, id: 'a', vector: { label: 0, values: Float32Array.of(9, 9, 9), metadata: null } },
+    ];
+    store.commit(ops, meta);
+  });
+
+  afterEach(async () => {
+    await store.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('readValues copies the values as written and returns the label', () => {
+    const into = new Float32Array(3);
+    expect(store.readValues(7, 'b', into)).toBe(4);
+    expect([...into]).toEqual([1.5, -2, 3.25]);
+    expect(store.readValues(7, 'a', into)).toBe(9);
+    expect(into).toEqual(Float32Array.of(0.1, 0.2, 0.3));
+    expect(store.get(7, 'a')!.values).toEqual(into);
+  });
+
+  test('readValues of an absent id leaves the buffer alone', () => {
+    const into = Float32Array.of(5, 5, 5);
+    expect(store.readValues(7, 'zz', into)).toBeUndefined();
+    expect(store.readValues(9, 'a', into)).toBeUndefined();
+    expect([...into]).toEqual([5, 5, 5]);
+  });
+
+  test('readValues refuses a buffer of another dimension', () => {
+    expect(() => store.readValues(7, 'a', new Float32Array(4))).toThrow(/has 3 values, the buffer holds 4/);
+  });
+
+  test('scanValues visits one incarnation in id order with labels and values', () => {
+    const seen: [number, number[]][] = [];
+    store.scanValues(7, 3, (label, values) => seen.push([label, [...values]]));
+    expect(seen).toEqual([
+      [9, [...Float32Array.of(0.1, 0.2, 0.3)]],
+      [4, [1.5, -2, 3.25]],
+    ]);
+    let count = 0;
+    store.scanValues(6, 3, () => (count += 1));
+    expect(count).toBe(0);
+  });
+
+  test('reads see deletes', () => {
+    store.commit([{ kind: 'delete', incarnation: 7, id: 'b' }], { ...meta, nextOffset: 4 });
+    expect(store.readValues(7, 'b', new Float32Array(3))).toBeUndefined();
+    const labels: number[] = [];
+    store.scanValues(7, 3, (label) => labels.push(label));
+    expect(labels).toEqual([9]);
+  });
+});
