@@ -240,80 +240,85 @@ export class ShardHost {
     await this.options.catalog.catchUp();
     await this.forwardCatalog();
     const ends = await this.options.backbone.endOffsets(this.options.topics.vectors);
-    const starts = new Map<number, number>();
-    for (const partition of partitions) {
-      const encryption = this.options.encryption;
-      const snapshots = new SnapshotStore(path.join(this.options.dataDir, 'snapshots', `p${partition}`), partition, this.logger, encryption);
-      const maxAgeMs = Number(this.options.vectors.configs['delete.retention.ms'] ?? String(24 * 3600 * 1000));
-      let usable = await snapshots.newestUsable({ topicIdentity: this.options.vectors.identity ?? '', maxAgeMs });
-      const started = Date.now();
-      const keyring = encryption === undefined ? {} : { keyring: encryption.keyring.toData() };
-      let opened: OpenedShard;
-      try {
-        opened = await this.options.runtime.open({
-          partition,
-          partitionCount: this.partitionCount,
-          dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
-          ...(usable === undefined ? {} : { snapshot: { storeFile: usable.storeFile, indexFiles: [...usable.indexFiles] } }),
-          ...keyring,
-        });
-      } catch (err) {
-        if (usable === undefined) throw err;
-        // A snapshot that verifies but will not load (another layout or version): replay from the start instead.
-        this.logger.warn({ err, partition, snapshot: usable.dir }, 'snapshot failed to load; replaying the partition from offset 0');
-        snapshots.removeAll();
-        // Nothing of it is used: status and logs must not report it as the start.
-        usable.release();
-        usable = undefined;
-        opened = await this.options.runtime.open({
-          partition,
-          partitionCount: this.partitionCount,
-          dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
-          ...keyring,
-        });
-      } finally {
-        // Loaded (or given up): decrypted copies leave temp space now.
-        usable?.release();
-      }
-      const nextOffset = opened.nextOffset;
-      if (usable === undefined) snapshots.removeAll();
-      const end = ends[partition] ?? 0;
-      const owned: OwnedPartition = {
+    // Partitions open side by side: their shards load in different worker threads. Every open settles before a
+    // failure is reported, so none is left half-open behind it.
+    const opened = await Promise.allSettled(partitions.map((partition) => this.open(partition, ends[partition] ?? 0, assignedAtMs)));
+    const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return new Map(partitions.map((partition, i) => [partition, (opened[i] as PromiseFulfilledResult<number>).value]));
+  }
+
+  /** Restores one partition's shard (its newest usable snapshot, else empty) and starts owning it; returns its start. */
+  private async open(partition: number, end: number, assignedAtMs: number): Promise<number> {
+    const encryption = this.options.encryption;
+    const snapshots = new SnapshotStore(path.join(this.options.dataDir, 'snapshots', `p${partition}`), partition, this.logger, encryption);
+    const maxAgeMs = Number(this.options.vectors.configs['delete.retention.ms'] ?? String(24 * 3600 * 1000));
+    let usable = await snapshots.newestUsable({ topicIdentity: this.options.vectors.identity ?? '', maxAgeMs });
+    const started = Date.now();
+    const keyring = encryption === undefined ? {} : { keyring: encryption.keyring.toData() };
+    let opened: OpenedShard;
+    try {
+      opened = await this.options.runtime.open({
         partition,
-        nextOffset,
-        endOffset: end,
-        lag: Math.max(0, end - nextOffset),
-        ready: nextOffset >= end,
-        lastSnapshotOffset: usable?.manifest.nextOffset,
-        lastSnapshotAtMs: usable?.manifest.createdAtMs,
-        lastSnapshotDurationMs: undefined,
-        deadLetters: 0,
-        awaitingErasure: opened.awaitingErasure,
-        databases: opened.databases,
-        snapshots,
-        readyAt: end,
-        appliedSinceSnapshot: 0,
-        changedAtMs: undefined,
-        caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
-        erasuresWritten: new Set(),
-        work: Promise.resolve(),
-        recoverySource: usable === undefined ? 'replay' : 'snapshot',
-        assignedAtMs,
-        label: { partition: String(partition) },
-      };
-      if (owned.ready) {
-        owned.caughtUpAtMs = Date.now();
-        owned.recoveryDurationMs = owned.caughtUpAtMs - assignedAtMs;
-      }
-      this.owned.set(partition, owned);
-      starts.set(partition, nextOffset);
-      this.logger.info(
-        { partition, from: usable === undefined ? 'offset 0' : `snapshot at ${nextOffset}`, end, openMs: Date.now() - started },
-        'partition assigned',
-      );
-      this.events.emit('applied', partition, nextOffset);
+        partitionCount: this.partitionCount,
+        dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
+        ...(usable === undefined ? {} : { snapshot: { storeFile: usable.storeFile, indexFiles: [...usable.indexFiles] } }),
+        ...keyring,
+      });
+    } catch (err) {
+      if (usable === undefined) throw err;
+      // A snapshot that verifies but will not load (another layout or version): replay from the start instead.
+      this.logger.warn({ err, partition, snapshot: usable.dir }, 'snapshot failed to load; replaying the partition from offset 0');
+      snapshots.removeAll();
+      // Nothing of it is used: status and logs must not report it as the start.
+      usable.release();
+      usable = undefined;
+      opened = await this.options.runtime.open({
+        partition,
+        partitionCount: this.partitionCount,
+        dir: path.join(this.options.dataDir, 'shards', `p${partition}`),
+        ...keyring,
+      });
+    } finally {
+      // Loaded (or given up): decrypted copies leave temp space now.
+      usable?.release();
     }
-    return starts;
+    const nextOffset = opened.nextOffset;
+    if (usable === undefined) snapshots.removeAll();
+    const owned: OwnedPartition = {
+      partition,
+      nextOffset,
+      endOffset: end,
+      lag: Math.max(0, end - nextOffset),
+      ready: nextOffset >= end,
+      lastSnapshotOffset: usable?.manifest.nextOffset,
+      lastSnapshotAtMs: usable?.manifest.createdAtMs,
+      lastSnapshotDurationMs: undefined,
+      deadLetters: 0,
+      awaitingErasure: opened.awaitingErasure,
+      databases: opened.databases,
+      snapshots,
+      readyAt: end,
+      appliedSinceSnapshot: 0,
+      changedAtMs: undefined,
+      caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
+      erasuresWritten: new Set(),
+      work: Promise.resolve(),
+      recoverySource: usable === undefined ? 'replay' : 'snapshot',
+      assignedAtMs,
+      label: { partition: String(partition) },
+    };
+    if (owned.ready) {
+      owned.caughtUpAtMs = Date.now();
+      owned.recoveryDurationMs = owned.caughtUpAtMs - assignedAtMs;
+    }
+    this.owned.set(partition, owned);
+    this.logger.info(
+      { partition, from: usable === undefined ? 'offset 0' : `snapshot at ${nextOffset}`, end, openMs: Date.now() - started },
+      'partition assigned',
+    );
+    this.events.emit('applied', partition, nextOffset);
+    return nextOffset;
   }
 
   private async revoke(partitions: number[]): Promise<void> {
@@ -374,7 +379,8 @@ export class ShardHost {
       // No copy of a dropped database may outlive its erasure: snapshot now and remove the older ones.
       await this.snapshot(owned);
     }
-    if (owned.nextOffset >= owned.endOffset && this.options.replicaGroup === 0) await this.erase(owned);
+    // Only a dropped database awaiting its erasure needs the shard asked for ids: not one round trip per batch.
+    if (owned.nextOffset >= owned.endOffset && this.options.replicaGroup === 0 && owned.awaitingErasure.length > 0) await this.erase(owned);
     if (this.snapshotDue(owned)) await this.snapshot(owned);
   }
 

@@ -1,6 +1,7 @@
 /**
- * What the shard host counts as it applies: every record per partition, the write-to-visible delay of live writes
- * only (a replay's records are as old as the log), and how long each partition took to recover, and from what.
+ * The shard host: what it counts as it applies (every record per partition, the write-to-visible delay of live
+ * writes only, since a replay's records are as old as the log, and how long each partition took to recover, and from
+ * what), partitions opened side by side, and erasure work only when a dropped database awaits it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { EmbeddedBackbone } from '../../src/log/embedded-backbone';
 import { vectorKey } from '../../src/log/records';
 import { ensureTopics } from '../../src/log/topics';
 import { ApplyMetrics, ShardHost } from '../../src/node/shard-host';
-import { InProcessShardRuntime } from '../../src/node/shard-runtime';
+import { InProcessShardRuntime, type OpenShardRequest, type OpenedShard, type ShardRuntime } from '../../src/node/shard-runtime';
 import { waitFor } from '../helpers/wait';
 
 const codec = RecordCodec.load();
@@ -25,7 +26,31 @@ async function counted(metrics: ApplyMetrics): Promise<{ applied: number[]; visi
   return { applied, visible: count?.value ?? 0 };
 }
 
-describe('shard host metrics', () => {
+/** Opens only once every partition's open has begun (so they must run side by side), and counts erasure queries. */
+class WatchedRuntime extends InProcessShardRuntime {
+  erasureQueries = 0;
+  private readonly begun = new Set<number>();
+  private allBegun: () => void = () => undefined;
+  private readonly everyOpenBegun = new Promise<void>((resolve) => (this.allBegun = resolve));
+
+  constructor(private readonly partitions: number) {
+    super();
+  }
+
+  override async open(request: OpenShardRequest): Promise<OpenedShard> {
+    this.begun.add(request.partition);
+    if (this.begun.size === this.partitions) this.allBegun();
+    await this.everyOpenBegun;
+    return super.open(request);
+  }
+
+  override pendingErasures(partition: number): ReturnType<InProcessShardRuntime['pendingErasures']> {
+    this.erasureQueries += 1;
+    return super.pendingErasures(partition);
+  }
+}
+
+describe('shard host', () => {
   let dir: string;
   let backbone: EmbeddedBackbone;
   let catalog: CatalogReader;
@@ -62,18 +87,18 @@ describe('shard host metrics', () => {
     return per;
   };
 
-  const start = async (metrics: ApplyMetrics): Promise<ShardHost> => {
+  const start = async (metrics: ApplyMetrics, runtime: ShardRuntime = new InProcessShardRuntime(), replicaGroup = 1): Promise<ShardHost> => {
     const host = new ShardHost({
       backbone,
       codec,
       catalog,
-      runtime: new InProcessShardRuntime(),
+      runtime,
       topics: topics.names,
       vectors: topics.vectors,
       topicPrefix: 'jade',
-      dataDir: path.join(dir, 'node'),
+      dataDir: path.join(dir, `node-g${replicaGroup}`),
       nodeId: 'n1',
-      replicaGroup: 1,
+      replicaGroup,
       metrics,
     });
     hosts.push(host);
@@ -113,5 +138,31 @@ describe('shard host metrics', () => {
       expect(status.recoveryDurationMs).toBeGreaterThanOrEqual(0);
     }
     expect((await counted(again)).applied).toEqual([0, 0]);
+  }, 30_000);
+
+  it('opens its partitions side by side, and asks a shard for ids to erase only when a dropped database awaits it', async () => {
+    // Replica group 0 (the one that erases), on its own data directory: a replay of everything so far.
+    const runtime = new WatchedRuntime(P);
+    const host = await start(new ApplyMetrics(), runtime, 0);
+    const ends = await backbone.endOffsets(topics.names.vectors);
+    expect(host.status().map((s) => s.nextOffset)).toEqual(ends);
+    const queriesBefore = runtime.erasureQueries;
+    const live = await write(1000, 1200);
+    await waitFor(() => host.status().every((s) => s.lag === 0 && s.nextOffset === ends[s.partition]! + live[s.partition]!), { what: 'live writes applied' });
+    expect(runtime.erasureQueries).toBe(queriesBefore);
+
+    // A drop still gets its tombstones and erased markers written by group 0.
+    await new DatabaseLifecycle({ backbone, codec, catalog, topics: topics.names, partitions: P }).drop('docs');
+    const beforeDrop = ends.map((end, p) => end + live[p]!);
+    // Each partition gets the drop marker, a tombstone per id it holds and the erased marker, and applies them all.
+    await waitFor(
+      async () => {
+        const now = await backbone.endOffsets(topics.names.vectors);
+        return host.status().every((s) => now[s.partition]! > beforeDrop[s.partition]! + 2 && s.nextOffset === now[s.partition] && s.awaitingErasure.length === 0);
+      },
+      { what: 'erasure', timeoutMs: 20_000 },
+    );
+    expect(runtime.erasureQueries).toBeGreaterThan(queriesBefore);
+    expect(host.status().every((s) => s.databases.length === 0)).toBe(true);
   }, 30_000);
 });
