@@ -20,23 +20,23 @@ import uuid
 from typing import Any
 
 from jadevectordb_client import AuthenticatedClient, Client
-from jadevectordb_client.api.databases import delete_v1_databases_db, get_v1_databases_db, post_v1_databases
-from jadevectordb_client.api.search import post_v1_databases_db_search
+from jadevectordb_client.api.databases import drop_database, get_database, create_database
+from jadevectordb_client.api.search import search
 from jadevectordb_client.api.vectors import (
-    delete_v1_databases_db_vectors_id,
-    get_v1_databases_db_vectors_id,
-    post_v1_databases_db_vectors_batch,
+    delete_vector,
+    get_vector,
+    upsert_vectors,
 )
 from jadevectordb_client.models import (
-    PostV1DatabasesBody,
-    PostV1DatabasesBodyMetric,
-    PostV1DatabasesDbSearchBody,
-    PostV1DatabasesDbSearchBodyConsistencyType0,
-    PostV1DatabasesDbSearchBodyConsistencyType1,
-    PostV1DatabasesDbSearchBodyFilter,
-    PostV1DatabasesDbVectorsBatchBody,
-    PostV1DatabasesDbVectorsBatchBodyVectorsItem,
-    PostV1DatabasesDbVectorsBatchBodyVectorsItemMetadataType0,
+    CreateDatabaseBody,
+    CreateDatabaseBodyMetric,
+    SearchBody,
+    SearchBodyConsistencyType0,
+    SearchBodyConsistencyType1,
+    SearchBodyFilter,
+    UpsertVectorsBody,
+    UpsertVectorsBodyVectorsItem,
+    UpsertVectorsBodyVectorsItemMetadataType0,
 )
 
 
@@ -51,8 +51,8 @@ def expect(what: str, actual: Any, wanted: Any) -> None:
 
 def run(client: AuthenticatedClient | Client, db: str) -> None:
     # Create a database of 3-dimensional vectors compared by cosine similarity.
-    created = post_v1_databases.sync_detailed(
-        client=client, body=PostV1DatabasesBody(name=db, dimension=3, metric=PostV1DatabasesBodyMetric.COSINE)
+    created = create_database.sync_detailed(
+        client=client, body=CreateDatabaseBody(name=db, dimension=3, metric=CreateDatabaseBodyMetric.COSINE)
     )
     expect("create: status", created.status_code, 201)
     expect("create: name and dimension", (created.parsed.name, created.parsed.dimension), (db, 3))
@@ -64,22 +64,22 @@ def run(client: AuthenticatedClient | Client, db: str) -> None:
             ("b", [0.0, 1.0, 0.0], {"color": "blue", "n": 2}),
             ("c", [0.0, 0.0, 1.0], {"color": "blue", "n": 3}),
         ]
-        batch = PostV1DatabasesDbVectorsBatchBody(
+        batch = UpsertVectorsBody(
             vectors=[
-                PostV1DatabasesDbVectorsBatchBodyVectorsItem(
-                    id=vid, values=values, metadata=PostV1DatabasesDbVectorsBatchBodyVectorsItemMetadataType0.from_dict(meta)
+                UpsertVectorsBodyVectorsItem(
+                    id=vid, values=values, metadata=UpsertVectorsBodyVectorsItemMetadataType0.from_dict(meta)
                 )
                 for vid, values, meta in vectors
             ]
         )
-        written = post_v1_databases_db_vectors_batch.sync_detailed(db, client=client, body=batch)
+        written = upsert_vectors.sync_detailed(db, client=client, body=batch)
         expect("upsert: status", written.status_code, 201)
         expect("upsert: count and ids", (written.parsed.count, sorted(written.parsed.ids)), (3, ["a", "b", "c"]))
-        after_upsert = PostV1DatabasesDbSearchBodyConsistencyType1(after=written.parsed.token)
+        after_upsert = SearchBodyConsistencyType1(after=written.parsed.token)
 
         # Nearest neighbours, reading our own writes.
-        found = post_v1_databases_db_search.sync_detailed(
-            db, client=client, body=PostV1DatabasesDbSearchBody(vector=[0.9, 0.1, 0.0], top_k=2, consistency=after_upsert)
+        found = search.sync_detailed(
+            db, client=client, body=SearchBody(vector=[0.9, 0.1, 0.0], top_k=2, consistency=after_upsert)
         )
         expect("search: status", found.status_code, 200)
         results = found.parsed.results
@@ -88,13 +88,13 @@ def run(client: AuthenticatedClient | Client, db: str) -> None:
         expect("search: metadata", results[0].metadata, {"color": "red", "n": 1})
 
         # A metadata filter: only the blue ones.
-        blue = post_v1_databases_db_search.sync_detailed(
+        blue = search.sync_detailed(
             db,
             client=client,
-            body=PostV1DatabasesDbSearchBody(
+            body=SearchBody(
                 vector=[0.0, 0.9, 0.1],
                 top_k=10,
-                filter_=PostV1DatabasesDbSearchBodyFilter.from_dict({"must": [{"key": "color", "match": "blue"}]}),
+                filter_=SearchBodyFilter.from_dict({"must": [{"key": "color", "match": "blue"}]}),
                 consistency=after_upsert,
             ),
         )
@@ -102,29 +102,29 @@ def run(client: AuthenticatedClient | Client, db: str) -> None:
         expect("filtered search: ids", [r.id for r in blue.parsed.results], ["b", "c"])
 
         # Get one vector.
-        got = get_v1_databases_db_vectors_id.sync_detailed(db, "b", client=client, after=written.parsed.token)
+        got = get_vector.sync_detailed(db, "b", client=client, after=written.parsed.token)
         expect("get: status", got.status_code, 200)
         expect("get: vector", (got.parsed.id, got.parsed.values, got.parsed.metadata), ("b", [0.0, 1.0, 0.0], {"color": "blue", "n": 2}))
 
         # Delete one, then read its absence after the delete's token.
-        deleted = delete_v1_databases_db_vectors_id.sync_detailed(db, "a", client=client)
+        deleted = delete_vector.sync_detailed(db, "a", client=client)
         expect("delete: status", deleted.status_code, 200)
-        gone = get_v1_databases_db_vectors_id.sync_detailed(db, "a", client=client, after=deleted.parsed.token)
+        gone = get_vector.sync_detailed(db, "a", client=client, after=deleted.parsed.token)
         expect("get after delete: status", gone.status_code, 404)
         expect("get after delete: code", gone.parsed.code, "JADE_ERR_VECTOR_NOT_FOUND")
-        again = post_v1_databases_db_search.sync_detailed(
+        again = search.sync_detailed(
             db,
             client=client,
-            body=PostV1DatabasesDbSearchBody(
-                vector=[0.9, 0.1, 0.0], top_k=10, consistency=PostV1DatabasesDbSearchBodyConsistencyType0.STRONG
+            body=SearchBody(
+                vector=[0.9, 0.1, 0.0], top_k=10, consistency=SearchBodyConsistencyType0.STRONG
             ),
         )
         expect("search after delete: ids", [r.id for r in again.parsed.results], ["b", "c"])
 
-        info = get_v1_databases_db.sync_detailed(db, client=client)
+        info = get_database.sync_detailed(db, client=client)
         expect("database: vector count", (info.status_code, info.parsed.vector_count), (200, 2))
     finally:
-        dropped = delete_v1_databases_db.sync_detailed(db, client=client)
+        dropped = drop_database.sync_detailed(db, client=client)
         if dropped.status_code >= 300:
             raise Mismatch(f"drop: status {dropped.status_code}: {dropped.content!r}")
 

@@ -57,7 +57,7 @@ describe('the generated Python client', () => {
     try {
       fs.cpSync(CLIENT, copy, { recursive: true });
       fs.appendFileSync(path.join(copy, 'jadevectordb_client', 'client.py'), '# edited by hand\n');
-      fs.rmSync(path.join(copy, 'jadevectordb_client', 'api', 'search', 'post_v1_databases_db_search.py'));
+      fs.rmSync(path.join(copy, 'jadevectordb_client', 'api', 'search', 'search.py'));
       fs.writeFileSync(path.join(copy, 'jadevectordb_client', 'leftover.py'), '');
       const failed = await run(TSX, [GENERATOR, '--check', '--out', copy], { cwd: REPO, timeout: 90_000 }).then(
         () => undefined,
@@ -65,7 +65,7 @@ describe('the generated Python client', () => {
       );
       expect(failed?.code).toBe(1);
       expect(failed?.stderr).toContain('jadevectordb_client/client.py: differs');
-      expect(failed?.stderr).toContain('jadevectordb_client/api/search/post_v1_databases_db_search.py: missing');
+      expect(failed?.stderr).toContain('jadevectordb_client/api/search/search.py: missing');
       expect(failed?.stderr).toContain('jadevectordb_client/leftover.py: not generated any more');
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });

@@ -11,4 +11,12 @@ describe('docs/api.md', () => {
     expect(operations.filter((operation) => !page.includes(operation))).toEqual([]);
     expect(page).toBe(renderApiReference(spec));
   }, 60_000);
+
+  it('names every operation with a unique operationId (generated clients name their functions after it)', async () => {
+    const spec = await loadOpenApi();
+    const ids = Object.values(spec.paths ?? {}).flatMap((methods) => Object.values(methods as Record<string, { operationId?: string }>).map((op) => op.operationId));
+    expect(ids.length).toBeGreaterThan(10);
+    expect(ids.filter((id) => typeof id !== 'string' || !/^[a-z][A-Za-z]+$/.test(id))).toEqual([]);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  }, 60_000);
 });

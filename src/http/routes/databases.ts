@@ -23,6 +23,7 @@ export function databaseRoutes(app: FastifyInstance, { gateway }: GatewayContext
     { config: { access: 'admin', action: 'databases.create' },
       schema: {
         tags: ['databases'],
+        operationId: 'createDatabase',
         summary: 'Create a database.',
         body: {
           type: 'object',
@@ -42,13 +43,13 @@ export function databaseRoutes(app: FastifyInstance, { gateway }: GatewayContext
     async (request, reply) => reply.status(201).send(await gateway.createDatabase(request.body)),
   );
 
-  app.get('/v1/databases', { config: { access: 'read', action: 'databases.list' }, schema: { tags: ['databases'], summary: 'List databases.', response: { 200: { type: 'object', properties: { databases: { type: 'array', items: DATABASE } } } } } }, (request) => ({
+  app.get('/v1/databases', { config: { access: 'read', action: 'databases.list' }, schema: { tags: ['databases'], operationId: 'listDatabases', summary: 'List databases.', response: { 200: { type: 'object', properties: { databases: { type: 'array', items: DATABASE } } } } } }, (request) => ({
     databases: gateway.listDatabases().filter((db) => request.principal.databases === '*' || request.principal.databases.includes(db.name)),
   }));
 
   app.get<{ Params: { db: string } }>(
     '/v1/databases/:db',
-    { config: { access: 'read', action: 'databases.get' }, schema: { tags: ['databases'], summary: 'A database’s definition and vector count.', params: DB_PARAMS, response: { 200: DATABASE, ...errors } } },
+    { config: { access: 'read', action: 'databases.get' }, schema: { tags: ['databases'], operationId: 'getDatabase', summary: 'A database’s definition and vector count.', params: DB_PARAMS, response: { 200: DATABASE, ...errors } } },
     (request) => gateway.getDatabase(request.params.db),
   );
 
@@ -56,6 +57,7 @@ export function databaseRoutes(app: FastifyInstance, { gateway }: GatewayContext
     config: { access: 'admin' as const, action: 'databases.update' },
     schema: {
       tags: ['databases'],
+      operationId: 'updateDatabase',
       summary: 'Change a database’s description or default efSearch.',
       params: DB_PARAMS,
       body: {
@@ -73,11 +75,15 @@ export function databaseRoutes(app: FastifyInstance, { gateway }: GatewayContext
     gateway.updateDatabase(request.params.db, request.body);
   app.patch<{ Params: { db: string }; Body: { description?: string | null; index?: { efSearch?: number } } }>('/v1/databases/:db', update, updateHandler);
   // The original JadeVectorDB's clients update with PUT.
-  app.put<{ Params: { db: string }; Body: { description?: string | null; index?: { efSearch?: number } } }>('/v1/databases/:db', update, updateHandler);
+  app.put<{ Params: { db: string }; Body: { description?: string | null; index?: { efSearch?: number } } }>(
+    '/v1/databases/:db',
+    { ...update, schema: { ...update.schema, operationId: 'putDatabase' } },
+    updateHandler,
+  );
 
   app.delete<{ Params: { db: string } }>(
     '/v1/databases/:db',
-    { config: { access: 'admin', action: 'databases.drop' }, schema: { tags: ['databases'], summary: 'Drop a database: its vectors are erased from every shard.', params: DB_PARAMS, response: { 204: { type: 'null' }, ...errors } } },
+    { config: { access: 'admin', action: 'databases.drop' }, schema: { tags: ['databases'], operationId: 'dropDatabase', summary: 'Drop a database: its vectors are erased from every shard.', params: DB_PARAMS, response: { 204: { type: 'null' }, ...errors } } },
     async (request, reply) => {
       await gateway.dropDatabase(request.params.db);
       return reply.status(204).send();

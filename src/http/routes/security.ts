@@ -33,6 +33,7 @@ export function securityRoutes(app: FastifyInstance, { apiKeys, audit, auditRead
       config: { access: 'admin', action: 'api_keys.create' },
       schema: {
         tags: ['security'],
+        operationId: 'createApiKey',
         summary: 'Create an API key. The key is in this reply only; the server keeps its hash.',
         body: {
           type: 'object',
@@ -65,7 +66,7 @@ export function securityRoutes(app: FastifyInstance, { apiKeys, audit, auditRead
 
   app.get(
     '/v1/api-keys',
-    { config: { access: 'admin', action: 'api_keys.list' }, schema: { tags: ['security'], summary: 'List API keys (never their secrets).', response: { 200: { type: 'object', properties: { keys: { type: 'array', items: KEY_INFO } } } } } },
+    { config: { access: 'admin', action: 'api_keys.list' }, schema: { tags: ['security'], operationId: 'listApiKeys', summary: 'List API keys (never their secrets).', response: { 200: { type: 'object', properties: { keys: { type: 'array', items: KEY_INFO } } } } } },
     () => ({ keys: apiKeys.list() }),
   );
 
@@ -73,7 +74,7 @@ export function securityRoutes(app: FastifyInstance, { apiKeys, audit, auditRead
     '/v1/api-keys/:id',
     {
       config: { access: 'admin', action: 'api_keys.revoke' },
-      schema: { tags: ['security'], summary: 'Revoke an API key.', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } }, response: { 204: { type: 'null' }, ...errors } },
+      schema: { tags: ['security'], operationId: 'revokeApiKey', summary: 'Revoke an API key.', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } }, response: { 204: { type: 'null' }, ...errors } },
     },
     async (request, reply) => {
       await apiKeys.revoke(request.params.id, request.principal.subject);
@@ -87,6 +88,7 @@ export function securityRoutes(app: FastifyInstance, { apiKeys, audit, auditRead
       config: { access: 'admin', action: 'audit_log.read' },
       schema: {
         tags: ['security'],
+        operationId: 'listAuditEvents',
         summary: 'The newest audit events, newest first.',
         querystring: {
           type: 'object',
@@ -128,6 +130,7 @@ export function securityRoutes(app: FastifyInstance, { apiKeys, audit, auditRead
       config: { access: 'admin', action: 'audit_level.read' },
       schema: {
         tags: ['security'],
+        operationId: 'getAuditSettings',
         summary: 'The audit level in force, read events dropped (queue full) and events not written (the log failed; writes went on only if failing open).',
       },
     },
@@ -140,6 +143,7 @@ export function securityRoutes(app: FastifyInstance, { apiKeys, audit, auditRead
       config: { access: 'admin', action: 'audit_level.set' },
       schema: {
         tags: ['security'],
+        operationId: 'setAuditLevel',
         summary: 'Change the audit level at run time (NFR-005). The change itself is audited.',
         body: { type: 'object', additionalProperties: false, required: ['level'], properties: { level: { type: 'string', enum: ['off', 'security', 'write', 'all'] } } },
       },

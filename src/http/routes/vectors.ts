@@ -67,6 +67,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'write', action: 'vectors.upsert' },
       schema: {
         tags: ['vectors'],
+        operationId: 'upsertVector',
         summary: 'Upsert one vector (an id is generated when absent).',
         params: DB_PARAMS,
         body: VECTOR_INPUT,
@@ -86,6 +87,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'write', action: 'vectors.upsert_batch' },
       schema: {
         tags: ['vectors'],
+        operationId: 'upsertVectors',
         summary: 'Upsert a batch, validated as a whole: any invalid item rejects it and nothing is written.',
         params: DB_PARAMS,
         body: { type: 'object', additionalProperties: false, required: ['vectors'], properties: { vectors: { type: 'array', minItems: 1, maxItems: 100_000, items: VECTOR_INPUT } } },
@@ -105,6 +107,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'read', action: 'vectors.get_batch' },
       schema: {
         tags: ['vectors'],
+        operationId: 'getVectors',
         summary: 'Get vectors by id (missing ids are left out).',
         params: DB_PARAMS,
         body: { type: 'object', additionalProperties: false, required: ['ids'], properties: { ids: { type: 'array', maxItems: 100_000, items: VECTOR_ID }, consistency: CONSISTENCY } },
@@ -116,7 +119,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.get<{ Params: { db: string; id: string }; Querystring: ReadQuery }>(
     '/v1/databases/:db/vectors/:id',
-    { config: { access: 'read', action: 'vectors.get' }, schema: { tags: ['vectors'], summary: 'Get one vector.', params: VECTOR_PARAMS, querystring: READ_QUERY, response: { 200: STORED_VECTOR, ...errors } } },
+    { config: { access: 'read', action: 'vectors.get' }, schema: { tags: ['vectors'], operationId: 'getVector', summary: 'Get one vector.', params: VECTOR_PARAMS, querystring: READ_QUERY, response: { 200: STORED_VECTOR, ...errors } } },
     async (request) => {
       const [found] = await gateway.get(request.params.db, [request.params.id], queryConsistency(request.query));
       if (found === undefined) throw jadeError('JADE_ERR_VECTOR_NOT_FOUND', [request.params.id, request.params.db]);
@@ -129,6 +132,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'write', action: 'vectors.put' },
       schema: {
         tags: ['vectors'],
+        operationId: 'putVector',
         summary: 'Upsert the vector with this id.',
         params: VECTOR_PARAMS,
         body: { type: 'object', additionalProperties: false, required: ['values'], properties: { values: VALUES, metadata: METADATA } },
@@ -148,6 +152,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'write', action: 'vectors.patch' },
       schema: {
         tags: ['vectors'],
+        operationId: 'patchVectorMetadata',
         summary: 'Replace a vector’s metadata, keeping its values.',
         params: VECTOR_PARAMS,
         body: { type: 'object', additionalProperties: false, required: ['metadata'], properties: { metadata: METADATA } },
@@ -163,7 +168,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
 
   app.delete<{ Params: { db: string; id: string } }>(
     '/v1/databases/:db/vectors/:id',
-    { config: { access: 'write', action: 'vectors.delete' }, schema: { tags: ['vectors'], summary: 'Delete one vector (deleting an absent id succeeds).', params: VECTOR_PARAMS, response: { 200: { type: 'object', properties: { id: { type: 'string' }, token: TOKEN } }, ...errors } } },
+    { config: { access: 'write', action: 'vectors.delete' }, schema: { tags: ['vectors'], operationId: 'deleteVector', summary: 'Delete one vector (deleting an absent id succeeds).', params: VECTOR_PARAMS, response: { 200: { type: 'object', properties: { id: { type: 'string' }, token: TOKEN } }, ...errors } } },
     (request, reply) =>
       idempotent(gateway, request, reply, async () => {
         const { token } = await gateway.deleteIds(request.params.db, [request.params.id]);
@@ -177,6 +182,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'write', action: 'vectors.delete_batch' },
       schema: {
         tags: ['vectors'],
+        operationId: 'deleteVectors',
         summary: 'Delete vectors by `ids` or by `filter` (one of them).',
         params: DB_PARAMS,
         body: {
@@ -203,6 +209,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'read', action: 'vectors.list' },
       schema: {
         tags: ['vectors'],
+        operationId: 'listVectors',
         summary: 'List vectors in id order, a page at a time.',
         params: DB_PARAMS,
         querystring: { ...READ_QUERY, properties: { ...READ_QUERY.properties, limit: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' }, cursor: { type: 'string', maxLength: 4096 } } },
@@ -222,6 +229,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'read', action: 'vectors.scroll' },
       schema: {
         tags: ['vectors'],
+        operationId: 'scrollVectors',
         summary: 'Scroll vectors in id order, optionally filtered. A page never repeats an id.',
         params: DB_PARAMS,
         body: {
@@ -255,6 +263,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'read', action: 'vectors.count' },
       schema: {
         tags: ['vectors'],
+        operationId: 'countVectors',
         summary: 'Count vectors, optionally filtered.',
         params: DB_PARAMS,
         body: { type: 'object', additionalProperties: false, properties: { filter: FILTER, consistency: CONSISTENCY } },
@@ -269,6 +278,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'read', action: 'search' },
       schema: {
         tags: ['search'],
+        operationId: 'search',
         summary: 'Top-k nearest neighbours, best first (cosine and dot: higher is better; euclidean: lower is better).',
         params: DB_PARAMS,
         body: SEARCH_INPUT,
@@ -290,6 +300,7 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     { config: { access: 'read', action: 'search.batch' },
       schema: {
         tags: ['search'],
+        operationId: 'searchBatch',
         summary: 'Several searches in one request; results in the same order.',
         params: DB_PARAMS,
         body: { type: 'object', additionalProperties: false, required: ['searches'], properties: { searches: { type: 'array', minItems: 1, maxItems: 1000, items: SEARCH_INPUT } } },

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class CreateDatabaseResponse201Metric(StrEnum):
+    COSINE = "cosine"
+    DOT = "dot"
+    EUCLIDEAN = "euclidean"
+
+    def __str__(self) -> str:
+        return str(self.value)

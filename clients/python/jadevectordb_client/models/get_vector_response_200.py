@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="GetVectorResponse200")
+
+
+@_attrs_define
+class GetVectorResponse200:
+    """
+    Attributes:
+        id (str | Unset):
+        values (list[float] | Unset):
+        metadata (Any | Unset): The metadata as written, or null.
+    """
+
+    id: str | Unset = UNSET
+    values: list[float] | Unset = UNSET
+    metadata: Any | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        values: list[float] | Unset = UNSET
+        if not isinstance(self.values, Unset):
+            values = self.values
+
+        metadata = self.metadata
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if values is not UNSET:
+            field_dict["values"] = values
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id", UNSET)
+
+        values = cast(list[float], d.pop("values", UNSET))
+
+        metadata = d.pop("metadata", UNSET)
+
+        get_vector_response_200 = cls(
+            id=id,
+            values=values,
+            metadata=metadata,
+        )
+
+        get_vector_response_200.additional_properties = d
+        return get_vector_response_200
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class GetVectorsBodyConsistencyType0(StrEnum):
+    EVENTUAL = "eventual"
+    STRONG = "strong"
+
+    def __str__(self) -> str:
+        return str(self.value)

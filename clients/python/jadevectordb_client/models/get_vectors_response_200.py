@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.get_vectors_response_200_vectors_item import GetVectorsResponse200VectorsItem
+
+
+T = TypeVar("T", bound="GetVectorsResponse200")
+
+
+@_attrs_define
+class GetVectorsResponse200:
+    """
+    Attributes:
+        vectors (list[GetVectorsResponse200VectorsItem] | Unset):
+    """
+
+    vectors: list[GetVectorsResponse200VectorsItem] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        vectors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.vectors, Unset):
+            vectors = []
+            for vectors_item_data in self.vectors:
+                vectors_item = vectors_item_data.to_dict()
+                vectors.append(vectors_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if vectors is not UNSET:
+            field_dict["vectors"] = vectors
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.get_vectors_response_200_vectors_item import GetVectorsResponse200VectorsItem  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _vectors = d.pop("vectors", UNSET)
+        vectors: list[GetVectorsResponse200VectorsItem] | Unset = UNSET
+        if _vectors is not UNSET:
+            vectors = []
+            for vectors_item_data in _vectors:
+                vectors_item = GetVectorsResponse200VectorsItem.from_dict(vectors_item_data)
+
+                vectors.append(vectors_item)
+
+        get_vectors_response_200 = cls(
+            vectors=vectors,
+        )
+
+        get_vectors_response_200.additional_properties = d
+        return get_vectors_response_200
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

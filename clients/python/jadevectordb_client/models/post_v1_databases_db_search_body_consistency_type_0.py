@@ -1,9 +1,0 @@
-from enum import StrEnum
-
-
-class PostV1DatabasesDbSearchBodyConsistencyType0(StrEnum):
-    EVENTUAL = "eventual"
-    STRONG = "strong"
-
-    def __str__(self) -> str:
-        return str(self.value)
