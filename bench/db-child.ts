@@ -4,16 +4,19 @@
  * Started by db-process.ts with a JSON config; reports over IPC when it listens and is ready, and stops cleanly on
  * request (which snapshots every shard, as a user's `SIGTERM` would).
  *
- * A `gc` request collects garbage in every V8 heap of the process, the shard worker threads' as well as the main
- * thread's, so that memory measured afterwards is what the database holds, not garbage a worker has yet to collect
- * (a bare hnswlib process has one heap and its own `gc()` reaches all of it). The worker threads are reached through
- * a message port handed to each at its start: `worker_threads.Worker` is wrapped before the server starts.
+ * A `gc` request first waits until every shard has linked its backlog into its graph (deferred indexing makes applied
+ * vectors searchable before they are in the graph, and the graph grows only then), then collects garbage in every V8
+ * heap of the process, the shard worker threads' as well as the main thread's, so that memory measured afterwards is
+ * what the database holds for everything it was given, not garbage a worker has yet to collect nor a graph still to
+ * grow (a bare hnswlib process has one heap and its own `gc()` reaches all of it). The worker threads are reached
+ * through a message port handed to each at its start: `worker_threads.Worker` is wrapped before the server starts.
  */
 import path from 'node:path';
 import v8 from 'node:v8';
 import workerThreads from 'node:worker_threads';
 import { loadConfig } from '../src/config/load';
-import { startServer } from '../src/cli/server';
+import { startServer, type RunningServer } from '../src/cli/server';
+import type { ShardRuntime } from '../src/node/shard-runtime';
 import { createLogger } from '../src/logger';
 
 interface ChildMessage {
@@ -119,6 +122,25 @@ async function collectEverywhere(): Promise<IsolateMemory[]> {
   return [main, ...workers.filter((w) => w !== undefined)];
 }
 
+/** The shard runtime the server's index node built (not part of its public surface: read for measurement only). */
+function shardRuntime(server: RunningServer): Pick<ShardRuntime, 'databases'> | undefined {
+  const runtime = (server.node as unknown as { runtime?: Partial<ShardRuntime> } | undefined)?.runtime;
+  return typeof runtime?.databases === 'function' ? (runtime as Pick<ShardRuntime, 'databases'>) : undefined;
+}
+
+/** Waits until no shard holds vectors that are applied but not linked into its graph yet (bounded). */
+async function waitIndexed(server: RunningServer, timeoutMs = 600_000): Promise<void> {
+  const runtime = shardRuntime(server);
+  const host = server.node?.host;
+  if (runtime === undefined || host === undefined) return;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const held = await Promise.all(host.status().map((p) => runtime.databases(p.partition).catch(() => [])));
+    if (held.flat().every((d) => (d.backlog ?? 0) === 0) || performance.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function main(): Promise<void> {
   trackWorkers();
   const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
@@ -142,7 +164,11 @@ async function main(): Promise<void> {
   };
   process.on('message', (message: ChildMessage) => {
     if (message.type === 'stop') void stop();
-    if (message.type === 'gc') void collectEverywhere().then((isolates) => process.send?.({ type: 'gc-done', isolates }));
+    if (message.type === 'gc') {
+      void waitIndexed(server)
+        .then(() => collectEverywhere())
+        .then((isolates) => process.send?.({ type: 'gc-done', isolates }));
+    }
   });
   process.on('SIGTERM', () => void stop());
   process.on('disconnect', () => void stop());
