@@ -91,7 +91,7 @@ describe('embedded log: partitions consumed concurrently', () => {
 
   it('runs both partitions’ handlers at the same time under a steady stream of writes', async () => {
     // Each batch takes a while, as applying it in a worker thread does: overlap must show up.
-    const rec = recorder(() => new Promise((r) => setTimeout(r, 5)));
+    const rec = recorder(() => new Promise((r) => setTimeout(r, 20)));
     handles.push(await backbone.consume({ topic: 't', group: 'g', onAssign: () => new Map(), onRevoke: () => undefined, onBatch: rec.onBatch }));
     for (let round = 0; round < 10; round++) {
       await produce(0, 20, round * 20);
