@@ -26,6 +26,10 @@ const METRICS = [
   'jade_partition_lag_records',
   'jade_snapshot_age_seconds',
   'jade_snapshot_duration_seconds',
+  'jade_shard_recovery_duration_seconds',
+  // Counted where shards apply (ApplyMetrics in src/node/shard-host.ts), exported by src/http/metrics.ts.
+  'jade_partition_records_applied_total',
+  'jade_write_visible_seconds',
 ];
 
 type Service = { image?: string; profiles?: string[]; environment?: Record<string, string>; command?: string[]; depends_on?: Record<string, unknown> };
@@ -87,7 +91,9 @@ describe('compose/', () => {
     const [prometheus] = readYamlDocuments(path.join(COMPOSE, 'prometheus.yml')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] }[];
     expect(prometheus?.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets))).toContain('gateway:8080');
     const dashboard = fs.readFileSync(path.join(COMPOSE, 'grafana', 'dashboards', 'jadevectordb.json'), 'utf8');
-    const exported = fs.readFileSync(path.join(ROOT, 'src', 'http', 'metrics.ts'), 'utf8').match(/name: '(jade_[a-z_]+)'/g)?.map((m) => m.slice(7, -1)) ?? [];
+    const exported = [path.join('src', 'http', 'metrics.ts'), path.join('src', 'node', 'shard-host.ts')].flatMap(
+      (file) => fs.readFileSync(path.join(ROOT, file), 'utf8').match(/name: '(jade_[a-z_]+)'/g)?.map((m) => m.slice(7, -1)) ?? [],
+    );
     expect(exported.sort()).toEqual([...METRICS].sort());
     expect(METRICS.filter((metric) => !dashboard.includes(metric))).toEqual([]);
   });
