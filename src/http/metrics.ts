@@ -17,6 +17,7 @@ export class GatewayMetrics {
   private readonly snapshotAge: Gauge<'partition'>;
   private readonly snapshotDuration: Gauge<'partition'>;
   private readonly recoveryDuration: Gauge<'partition' | 'source'>;
+  private readonly indexBacklog: Gauge<'partition'>;
 
   /**
    * @param partitions the owned partitions' status, read at each scrape
@@ -48,6 +49,12 @@ export class GatewayMetrics {
     this.lag = new Gauge({ name: 'jade_partition_lag_records', help: 'Records each owned partition is behind the log.', labelNames: ['partition'], registers });
     this.snapshotAge = new Gauge({ name: 'jade_snapshot_age_seconds', help: 'Age of each owned partition’s newest snapshot.', labelNames: ['partition'], registers });
     this.snapshotDuration = new Gauge({ name: 'jade_snapshot_duration_seconds', help: 'How long the last snapshot of each partition took.', labelNames: ['partition'], registers });
+    this.indexBacklog = new Gauge({
+      name: 'jade_index_backlog_vectors',
+      help: 'Vectors each owned partition has applied (and serves, by exact scan) but not linked into its HNSW graphs yet.',
+      labelNames: ['partition'],
+      registers,
+    });
     this.recoveryDuration = new Gauge({
       name: 'jade_shard_recovery_duration_seconds',
       help: 'From assignment to caught up, for each owned partition: restoring its snapshot (source="snapshot") or replaying its log from offset 0 (source="replay"), then the tail.',
@@ -60,13 +67,14 @@ export class GatewayMetrics {
   /** Copies the shard figures into the gauges just before a scrape. */
   refresh(): void {
     const now = Date.now();
-    const gauges = [this.appliedOffset, this.lag, this.snapshotAge, this.snapshotDuration, this.recoveryDuration];
+    const gauges = [this.appliedOffset, this.lag, this.snapshotAge, this.snapshotDuration, this.indexBacklog, this.recoveryDuration];
     // Only the partitions owned now: one revoked since the last scrape must not linger with its last values.
     for (const gauge of gauges) gauge.reset();
     for (const p of this.partitions()) {
       const label = { partition: String(p.partition) };
       this.appliedOffset.set(label, p.nextOffset);
       this.lag.set(label, p.lag);
+      this.indexBacklog.set(label, p.databases.reduce((sum, d) => sum + d.backlog, 0));
       if (p.lastSnapshotAtMs !== undefined) this.snapshotAge.set(label, (now - p.lastSnapshotAtMs) / 1000);
       if (p.lastSnapshotDurationMs !== undefined) this.snapshotDuration.set(label, p.lastSnapshotDurationMs / 1000);
       if (p.recoveryDurationMs !== undefined && p.recoverySource !== undefined) {

@@ -497,6 +497,15 @@ export class ShardHost {
         owned.endOffset = Math.max(owned.endOffset, end);
         owned.lag = Math.max(0, owned.endOffset - owned.nextOffset);
         if (owned.lag === 0) owned.caughtUpAtMs = Date.now();
+        // The indexing backlog drains between batches: keep what status and metrics report of it current.
+        if (owned.databases.some((d) => d.backlog > 0)) {
+          void this.options.runtime.databases(owned.partition).then(
+            (databases) => {
+              if (this.owned.get(owned.partition) === owned) owned.databases = databases;
+            },
+            () => undefined, // closed meanwhile (revoked): nothing to report
+          );
+        }
         // Due is checked again when the queued work runs: a snapshot slower than this poll must not be repeated.
         if (this.snapshotDue(owned)) void this.serialise(owned, () => (this.snapshotDue(owned) ? this.snapshot(owned) : Promise.resolve()));
         // A partition restored from a snapshot at the log's end (say, the one taken at a drop, before a crash) gets

@@ -27,6 +27,7 @@ const METRICS = [
   'jade_snapshot_age_seconds',
   'jade_snapshot_duration_seconds',
   'jade_shard_recovery_duration_seconds',
+  'jade_index_backlog_vectors',
   // Counted where shards apply (ApplyMetrics in src/node/shard-host.ts), exported by src/http/metrics.ts.
   'jade_partition_records_applied_total',
   'jade_write_visible_seconds',

@@ -52,7 +52,13 @@ describe('GatewayMetrics gauges', () => {
   it('describe only the partitions owned at the scrape, with recovery time and source', async () => {
     let owned = [
       status(0, { recoverySource: 'replay', recoveryDurationMs: 1500, lastSnapshotAtMs: Date.now() - 4000, lastSnapshotDurationMs: 250 }),
-      status(1, { recoverySource: 'snapshot' }),
+      status(1, {
+        recoverySource: 'snapshot',
+        databases: [
+          { name: 'a', incarnation: 1, count: 10, elementCount: 4, backlog: 6 },
+          { name: 'b', incarnation: 2, count: 5, elementCount: 2, backlog: 3 },
+        ],
+      }),
     ];
     const metrics = new GatewayMetrics(() => owned, new ApplyMetrics());
     metrics.refresh();
@@ -65,6 +71,8 @@ describe('GatewayMetrics gauges', () => {
     expect(s.has('jade_shard_recovery_duration_seconds{partition="1",source="snapshot"}')).toBe(false);
     expect(at(s, 'jade_snapshot_age_seconds{partition="0"}')).toBeGreaterThanOrEqual(4);
     expect(at(s, 'jade_snapshot_duration_seconds{partition="0"}')).toBe(0.25);
+    expect(at(s, 'jade_index_backlog_vectors{partition="0"}')).toBe(0);
+    expect(at(s, 'jade_index_backlog_vectors{partition="1"}')).toBe(9);
 
     // Partition 0 moves to another node; partition 1 catches up.
     owned = [status(1, { recoverySource: 'snapshot', recoveryDurationMs: 300 })];
@@ -134,6 +142,14 @@ describe('/metrics of a running server', () => {
       expect(after.has(`jade_snapshot_duration_seconds${label}`)).toBe(true);
       expect(at(after, `jade_snapshot_age_seconds${label}`)).toBeLessThan(60);
     }
+    // The indexing backlog drains in the background, and the gauge follows it down without further writes.
+    await waitFor(
+      async () => {
+        const s = await scrape(server!);
+        return [0, 1].every((p) => s.has(`jade_index_backlog_vectors{partition="${p}"}`) && at(s, `jade_index_backlog_vectors{partition="${p}"}`) === 0) ? s : undefined;
+      },
+      { what: 'an empty indexing backlog' },
+    );
     // Every write was applied live, so every one was observed, none of them before it was written.
     expect(at(after, 'jade_write_visible_seconds_count') - at(before, 'jade_write_visible_seconds_count')).toBe(N);
     expect(at(after, 'jade_write_visible_seconds_bucket{le="+Inf"}')).toBe(at(after, 'jade_write_visible_seconds_count'));
