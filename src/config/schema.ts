@@ -147,8 +147,14 @@ export const CONFIG_SPEC = {
   indexBacklogMaxValues: {
     env: 'JADE_INDEX_BACKLOG_MAX_VALUES',
     schema: { type: 'integer', minimum: 0 },
-    default: 4_000_000,
-    doc: 'Most vector values (vectors x dimension) a shard holds applied but not yet linked into its HNSW graph. Applied vectors are searchable at once (each search scans this backlog exactly) and are linked in the background; past this limit, applying waits for the linking. Higher: faster catch-up and ingestion bursts, slower searches meanwhile; 0 links every batch before the next.',
+    default: 1_000_000,
+    doc: 'Most vector values (vectors x dimension) a serving shard holds applied but not yet linked into its HNSW graph: 1M is 7,812 vectors at 128-d. Applied vectors are searchable at once (each search scans this backlog exactly) and are linked in the background; past this limit, applying waits for the linking. Higher: absorbs longer ingestion bursts, slower searches meanwhile; 0 links every batch before the next.',
+  },
+  indexCatchUpBacklogMaxValues: {
+    env: 'JADE_INDEX_CATCH_UP_BACKLOG_MAX_VALUES',
+    schema: { type: 'integer', minimum: 0 },
+    default: 64_000_000,
+    doc: 'The backlog limit of a shard that is catching up (recovering, or taken over from a failed node) and serving nothing yet: a replay runs at the speed of reading the log, the partition is ready as soon as it has read it, and its graph is built while it serves. The values are held in memory either way; this only decides when they are linked.',
   },
   snapshotEveryRecords: {
     env: 'JADE_SNAPSHOT_EVERY_RECORDS',
@@ -354,6 +360,7 @@ export interface JadeConfig {
   readonly clusterSecret?: string;
   readonly shardThreads?: number;
   readonly indexBacklogMaxValues: number;
+  readonly indexCatchUpBacklogMaxValues: number;
   readonly snapshotEveryRecords: number;
   readonly snapshotEveryMs: number;
   readonly httpBodyLimit: number;

@@ -67,7 +67,7 @@ export class IndexNode {
       new CatalogReader({ backbone: options.backbone, codec: options.codec, topic: options.topics.names.databases, groupPrefix: config.topicPrefix, logger });
     if (options.catalog === undefined) await catalog.start();
     const threads = config.shardThreads ?? os.availableParallelism();
-    const backlog = { maxValues: config.indexBacklogMaxValues };
+    const backlog = { maxValues: config.indexBacklogMaxValues, catchUpMaxValues: config.indexCatchUpBacklogMaxValues };
     const runtime: ShardRuntime = options.runtime ?? (threads === 0 ? new InProcessShardRuntime({}, backlog) : new WorkerShardRuntime({ threads, backlog }));
     const host = new ShardHost({
       backbone: options.backbone,

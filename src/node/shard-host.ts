@@ -360,7 +360,7 @@ export class ShardHost {
     while (records.length > 0) {
       // Only live writes measure freshness: a replay's records are as old as the log.
       const live = owned.ready;
-      const result = await this.options.runtime.apply(owned.partition, records, { catalogComplete });
+      const result = await this.options.runtime.apply(owned.partition, records, { catalogComplete, catchingUp: !live });
       if (result.consumed > 0) this.countApplied(owned, records, result.consumed, live);
       if (result.deadLetters.length > 0) await this.deadLetter(owned, result.deadLetters);
       lifecycleChanged ||= result.lifecycleChanged;

@@ -42,11 +42,18 @@ export interface OpenedShard {
   databases: HeldDatabaseInfo[];
 }
 
+export interface ApplyOptions {
+  /** The catalog has just caught up with its topic's end, so a marker it cannot confirm is void. */
+  catalogComplete: boolean;
+  /** The partition is replaying towards the log's end and not serving yet: its backlog may grow larger. */
+  catchingUp?: boolean;
+}
+
 export interface ShardRuntime {
   /** Applies a catalog record (in offset order) to the runtime's copy of the catalog. */
   applyCatalog(offset: number, event: DatabaseEventRecord | null): Promise<void>;
   open(request: OpenShardRequest): Promise<OpenedShard>;
-  apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): Promise<ApplyResult>;
+  apply(partition: number, records: ConsumedRecord[], options: ApplyOptions): Promise<ApplyResult>;
   search(partition: number, database: string, search: ShardSearch): Promise<SearchHit[]>;
   get(partition: number, database: string, ids: string[]): Promise<ShardVector[]>;
   scroll(partition: number, database: string, options: { after?: string; limit: number; filter?: unknown }): Promise<ShardVector[]>;
@@ -66,12 +73,17 @@ export interface BacklogOptions {
    * searchable as soon as it is applied. Every search scans the backlog exactly, so this bounds that cost.
    */
   maxValues: number;
+  /**
+   * The limit while a partition catches up (it serves no searches before it is ready): a replay then runs at the
+   * speed of reading the log, and the graph is built while the partition serves.
+   */
+  catchUpMaxValues: number;
   /** Longest stretch of linking between two looks at the thread's queue of requests (ms). */
   sliceMs: number;
 }
 
-/** 4M values: 31,250 vectors at 128-d (an exact scan of them costs a few milliseconds). */
-export const DEFAULT_BACKLOG: Readonly<BacklogOptions> = Object.freeze({ maxValues: 4_000_000, sliceMs: 5 });
+/** 1M values: 7,812 vectors at 128-d (an exact scan of them costs about a millisecond); 64M while catching up. */
+export const DEFAULT_BACKLOG: Readonly<BacklogOptions> = Object.freeze({ maxValues: 1_000_000, catchUpMaxValues: 64_000_000, sliceMs: 5 });
 
 /**
  * The shards of one thread, with that thread's copy of the catalog. Both runtimes use it: the in-process one
@@ -89,7 +101,7 @@ export class ShardSet {
   private readonly backlogOptions: BacklogOptions;
   private indexerScheduled = false;
   /** Applies waiting for their shard's backlog to shrink below the limit. */
-  private readonly waiting: { shard: Shard; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private readonly waiting: { shard: Shard; limit: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
   /** Rotates the shard the indexer starts with, so one big backlog does not starve the others. */
   private indexerCursor = 0;
 
@@ -129,12 +141,13 @@ export class ShardSet {
   }
 
   /** Applies records; resolves once the shard's backlog is within its limit again (at once, usually). */
-  async apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): Promise<ApplyResult> {
+  async apply(partition: number, records: ConsumedRecord[], options: ApplyOptions): Promise<ApplyResult> {
     const shard = this.shard(partition);
     const result = shard.apply(records, options);
     this.scheduleIndexer();
-    if (shard.backlogValues() > this.backlogOptions.maxValues) {
-      await new Promise<void>((resolve, reject) => this.waiting.push({ shard, resolve, reject }));
+    const limit = options.catchingUp === true ? Math.max(this.backlogOptions.maxValues, this.backlogOptions.catchUpMaxValues) : this.backlogOptions.maxValues;
+    if (shard.backlogValues() > limit) {
+      await new Promise<void>((resolve, reject) => this.waiting.push({ shard, limit, resolve, reject }));
     }
     return result;
   }
@@ -228,7 +241,7 @@ export class ShardSet {
     for (let i = this.waiting.length - 1; i >= 0; i--) {
       const waiter = this.waiting[i]!;
       const open = [...this.shards.values()].includes(waiter.shard);
-      if (!open || waiter.shard.backlogValues() <= this.backlogOptions.maxValues) {
+      if (!open || waiter.shard.backlogValues() <= waiter.limit) {
         this.waiting.splice(i, 1);
         waiter.resolve();
       }
@@ -265,7 +278,7 @@ export class InProcessShardRuntime implements ShardRuntime {
   open(request: OpenShardRequest): Promise<OpenedShard> {
     return this.set.open(request);
   }
-  apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): Promise<ApplyResult> {
+  apply(partition: number, records: ConsumedRecord[], options: ApplyOptions): Promise<ApplyResult> {
     return Promise.resolve().then(() => this.set.apply(partition, records, options));
   }
   search(partition: number, database: string, search: ShardSearch): Promise<SearchHit[]> {

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isJadeError } from '../errors';
 import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodecOptions } from '../log/codec';
-import { ShardSet, type BacklogOptions } from './shard-runtime';
+import { ShardSet, type ApplyOptions, type BacklogOptions } from './shard-runtime';
 
 interface Call {
   id: number;
@@ -38,7 +38,7 @@ async function dispatch(call: Call): Promise<unknown> {
       // Its keyring's keys arrive as Uint8Arrays, which Keyring.from copies into Buffers.
       return set.open(a[0] as Parameters<ShardSet['open']>[0]);
     case 'apply':
-      return set.apply(a[0] as number, reviveRecords(a[1] as ConsumedRecord[]), a[2] as { catalogComplete: boolean });
+      return set.apply(a[0] as number, reviveRecords(a[1] as ConsumedRecord[]), a[2] as ApplyOptions);
     case 'search':
       return set.search(a[0] as number, a[1] as string, a[2] as never);
     case 'get':

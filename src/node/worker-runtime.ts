@@ -10,7 +10,7 @@ import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodecOptions } from '../log/codec';
 import type { DatabaseEventRecord } from '../log/records';
 import type { ApplyResult, HeldDatabaseInfo, PendingErasure, SearchHit, ShardVector } from '../shard/shard';
-import type { BacklogOptions, OpenedShard, OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
+import type { ApplyOptions, BacklogOptions, OpenedShard, OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
 
 interface WorkerError {
   code?: ErrorCode;
@@ -104,7 +104,7 @@ export class WorkerShardRuntime implements ShardRuntime {
   open(request: OpenShardRequest): Promise<OpenedShard> {
     return this.thread(request.partition).call('open', request);
   }
-  async apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }): Promise<ApplyResult> {
+  async apply(partition: number, records: ConsumedRecord[], options: ApplyOptions): Promise<ApplyResult> {
     const result = await this.thread(partition).call<ApplyResult>('apply', partition, records, options);
     for (const letter of result.deadLetters) {
       letter.key = asBuffer(letter.key);

@@ -51,7 +51,7 @@ describe('ShardSet background indexing', () => {
   const vectors = clusteredVectors({ count: 2_000, dimension: DIM, seed: 5 });
   const { records: log, ids } = records(vectors);
 
-  const openSet = async (backlog: { maxValues?: number; sliceMs?: number }): Promise<void> => {
+  const openSet = async (backlog: { maxValues?: number; catchUpMaxValues?: number; sliceMs?: number }): Promise<void> => {
     set = new ShardSet({}, backlog);
     set.applyCatalog(0, { type: 'database-event', eventType: 'create', name: 'docs', definition, requestId: null, timestampMs: 0 });
     await set.open({ partition: PARTITION, partitionCount: P, dir });
@@ -100,6 +100,15 @@ describe('ShardSet background indexing', () => {
     expect(searchesWhileWaiting).toBeGreaterThan(10);
     expect(wrongAnswers).toBe(0);
     await until(() => set.backlog(PARTITION) === 0, 'the rest of the backlog');
+  });
+
+  it('lets a catching-up partition run its backlog up to the catch-up limit without waiting', async () => {
+    await openSet({ maxValues: 100 * DIM, catchUpMaxValues: 10_000 * DIM });
+    await set.apply(PARTITION, log, { catalogComplete: true, catchingUp: true });
+    // Resolved at once: nothing was linked in between, and every vector is served from the backlog.
+    expect(set.backlog(PARTITION)).toBe(2_000);
+    expect(nearest(1_234)).toBe(ids[1_234]);
+    await until(() => set.backlog(PARTITION) === 0, 'the backlog to be linked');
   });
 
   it('reopens a shard without index files with its stored vectors in the backlog, searchable at once', async () => {
