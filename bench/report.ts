@@ -54,10 +54,12 @@ export function writeReport(r: BenchResults, file: string): void {
   // 1. Ingestion
   out.push('## 1. Ingestion end to end');
   out.push('');
-  out.push('Vectors per second from the first write until all are searchable (a `strong` search after the last acknowledgement has returned).');
+  out.push(
+    'Vectors per second from the first write until all are searchable (a `strong` search after the last acknowledgement has returned) and until all are indexed (every shard\'s `jade_index_backlog_vectors` is 0: linked into the HNSW graphs). The database answers searches from an applied vector before it is linked (by exact scan of the backlog), so searchable comes first; the ratios use the indexed rate, the one it can sustain.',
+  );
   out.push('');
-  out.push('| run | vectors | acknowledged/s | searchable/s | vs hnswlib build | vs LanceDB | 503 retries |');
-  out.push('|---|---|---|---|---|---|---|');
+  out.push('| run | vectors | acknowledged/s | searchable/s | indexed/s | vs hnswlib build | vs LanceDB | 503 retries |');
+  out.push('|---|---|---|---|---|---|---|---|');
   const primary = r.datasets[0];
   const hnswRate = baselineBuildRate(primary);
   const lanceRate = primary?.lance?.vectorsPerSecond;
@@ -66,15 +68,15 @@ export function writeReport(r: BenchResults, file: string): void {
     ...(r.ingestOnePartition === undefined ? [] : [{ name: 'REST, 1 partition', i: r.ingestOnePartition }]),
     ...(r.kafka === undefined ? [] : [{ name: `Kafka producer, ${r.kafka.partitions} partitions`, i: r.kafka }]),
   ];
-  for (const { name, i } of ingests) out.push(`| ${name} | ${n(i.vectors)} | ${n(i.ackedPerSecond)} | ${n(i.vectorsPerSecond)} | ${x(hnswRate === undefined ? undefined : i.vectorsPerSecond / hnswRate)} | ${x(lanceRate === undefined ? undefined : i.vectorsPerSecond / lanceRate)} | ${i.retried503} |`);
+  for (const { name, i } of ingests) out.push(`| ${name} | ${n(i.vectors)} | ${n(i.ackedPerSecond)} | ${n(i.searchablePerSecond)} | ${n(i.vectorsPerSecond)} | ${x(hnswRate === undefined ? undefined : i.vectorsPerSecond / hnswRate)} | ${x(lanceRate === undefined ? undefined : i.vectorsPerSecond / lanceRate)} | ${i.retried503} |`);
   if (primary?.hnsw !== undefined) {
     const bracket = primary.hnsw.buildAfter === undefined ? '' : ` (mean of ${n(primary.hnsw.build.vectorsPerSecond)} before and ${n(primary.hnsw.buildAfter.vectorsPerSecond)} after the database's run)`;
-    out.push(`| baseline: hnswlib in-process, 1 thread (build)${bracket} | ${n(primary.hnsw.build.vectors)} | | ${n(hnswRate)} | 1.00x | ${x(lanceRate === undefined || hnswRate === undefined ? undefined : hnswRate / lanceRate)} | |`);
+    out.push(`| baseline: hnswlib in-process, 1 thread (build)${bracket} | ${n(primary.hnsw.build.vectors)} | | ${n(hnswRate)} | ${n(hnswRate)} | 1.00x | ${x(lanceRate === undefined || hnswRate === undefined ? undefined : hnswRate / lanceRate)} | |`);
   }
-  if (primary?.lance !== undefined) out.push(`| peer: LanceDB ${primary.lance.version} (write ${(primary.lance.writeMs / 1000).toFixed(1)} s + index ${(primary.lance.indexMs / 1000).toFixed(1)} s) | ${n(primary.lance.vectors)} | | ${n(lanceRate)} | ${x(hnswRate === undefined || lanceRate === undefined ? undefined : lanceRate / hnswRate)} | 1.00x | |`);
+  if (primary?.lance !== undefined) out.push(`| peer: LanceDB ${primary.lance.version} (write ${(primary.lance.writeMs / 1000).toFixed(1)} s + index ${(primary.lance.indexMs / 1000).toFixed(1)} s) | ${n(primary.lance.vectors)} | | ${n(lanceRate)} | ${n(lanceRate)} | ${x(hnswRate === undefined || lanceRate === undefined ? undefined : lanceRate / hnswRate)} | 1.00x | |`);
   for (const d of r.datasets.slice(1)) {
     const rate = baselineBuildRate(d);
-    if (d.db !== undefined) out.push(`| ${d.dataset.name}: REST, ${d.db.partitions} partitions | ${n(d.db.ingest.vectors)} | ${n(d.db.ingest.ackedPerSecond)} | ${n(d.db.ingest.vectorsPerSecond)} | ${x(rate === undefined ? undefined : d.db.ingest.vectorsPerSecond / rate)} | ${x(d.lance === undefined ? undefined : d.db.ingest.vectorsPerSecond / d.lance.vectorsPerSecond)} | ${d.db.ingest.retried503} |`);
+    if (d.db !== undefined) out.push(`| ${d.dataset.name}: REST, ${d.db.partitions} partitions | ${n(d.db.ingest.vectors)} | ${n(d.db.ingest.ackedPerSecond)} | ${n(d.db.ingest.searchablePerSecond)} | ${n(d.db.ingest.vectorsPerSecond)} | ${x(rate === undefined ? undefined : d.db.ingest.vectorsPerSecond / rate)} | ${x(d.lance === undefined ? undefined : d.db.ingest.vectorsPerSecond / d.lance.vectorsPerSecond)} | ${d.db.ingest.retried503} |`);
   }
   out.push('');
   if (ingests.length > 0) {
@@ -203,7 +205,7 @@ function observations(r: BenchResults): string[] {
   if (primary !== undefined) {
     const i = primary.ingest;
     if (i.ackedPerSecond > 1.5 * i.vectorsPerSecond) {
-      notes.push(`The log acknowledged writes ${x(i.ackedPerSecond / i.vectorsPerSecond)} faster than the shards made them searchable (${n(i.ackedPerSecond)} vs ${n(i.vectorsPerSecond)} vectors/s): ingestion is bound by applying (HNSW inserts), not by the gateway or the log.`);
+      notes.push(`The log acknowledged writes ${x(i.ackedPerSecond / i.vectorsPerSecond)} faster than the shards indexed them (${n(i.ackedPerSecond)} vs ${n(i.vectorsPerSecond)} vectors/s; searchable at ${n(i.searchablePerSecond)}/s): sustained ingestion is bound by HNSW graph building, not by the gateway or the log.`);
     }
     if (r.ingestOnePartition !== undefined) {
       const speedup = i.vectorsPerSecond / r.ingestOnePartition.vectorsPerSecond;
