@@ -61,6 +61,7 @@ export const ERROR_CODES = {
   JADE_ERR_INDEX_NATIVE_FAILED: def(500, 'hnswlib failed to %s: %s'),
   JADE_ERR_INDEX_WRITE_FAILED: def(500, 'cannot write vector index to %s: %s', true),
   JADE_ERR_INDEX_LOAD_FAILED: def(500, 'cannot load vector index from %s: %s'),
+  JADE_ERR_INDEX_VALUES_MISSING: def(500, 'the value store has no values for live label(s) %s of the vector index'),
   JADE_ERR_FILTER_INVALID: def(400, 'invalid filter: %s'),
   // Shard state: applying the log (these reasons also label dead-lettered records)
   JADE_ERR_SHARD_CLOSED: def(500, '%s is closed'),

@@ -77,6 +77,24 @@ export interface SearchOptions {
   exact?: boolean;
 }
 
+/**
+ * Where an index created with `values` reads the values it scores with: the caller's store, which must hold the
+ * values of every live label the index has linked into its graph whenever the index is searched or written. The
+ * index keeps its backlog's values itself until it links them. Without a source, the index keeps a copy of every
+ * point's values (in pages).
+ */
+export interface ValueSource {
+  /** Copies `label`'s values into `into`; false when the source has none. */
+  read(label: number, into: Float32Array): boolean;
+  /** Visits every label with its values (`values` may be a reused buffer, valid during the call only). */
+  scan(visit: (label: number, values: Float32Array) => void): void;
+}
+
+export interface IndexStorageOptions {
+  /** Read linked points' values from here instead of keeping a copy (see `ValueSource`). */
+  values?: ValueSource;
+}
+
 export interface IndexHit {
   label: number;
   score: number;
@@ -152,9 +170,15 @@ export class VectorIndex {
   private readonly backlogQueue = new LabelQueue();
   /** Labels with the PENDING flag. */
   private pendingCount = 0;
+  /** With a value source: the backlog's values, by label (linked points' values are read from the source). */
+  private readonly backlogValues = new Map<number, Float32Array>();
+  private readonly source: ValueSource | undefined;
+  private readonly readBuffer: Float32Array;
 
-  private constructor(params: ResolvedVectorIndexParams, inner: HierarchicalNSW) {
+  private constructor(params: ResolvedVectorIndexParams, inner: HierarchicalNSW, storage: IndexStorageOptions) {
     this.params = params;
+    this.source = storage.values;
+    this.readBuffer = new Float32Array(params.dimension);
     this.inner = inner;
     this.dim = params.dimension;
     this.higherIsBetter = params.metric !== 'euclidean';
@@ -164,20 +188,20 @@ export class VectorIndex {
   }
 
   /** A new, empty index. */
-  static create(params: VectorIndexParams): VectorIndex {
+  static create(params: VectorIndexParams, storage: IndexStorageOptions = {}): VectorIndex {
     const resolved = resolveParams(params);
     const inner = new HierarchicalNSW(SPACES[resolved.metric], resolved.dimension);
     native('initialise the index', () =>
       inner.initIndex(resolved.initialCapacity, resolved.m, resolved.efConstruction, resolved.seed, true),
     );
-    return new VectorIndex(resolved, inner);
+    return new VectorIndex(resolved, inner, storage);
   }
 
   /**
    * Loads an index written by `writeTo(file)`: the graph from `file`, the values and live labels from
    * `file + '.vectors'`. The parameters must match the ones it was built with (`efSearch` may differ).
    */
-  static load(file: string, params: VectorIndexParams): VectorIndex {
+  static load(file: string, params: VectorIndexParams, storage: IndexStorageOptions = {}): VectorIndex {
     const resolved = resolveParams(params);
     const fail = (reason: string, cause?: unknown): JadeError =>
       jadeError('JADE_ERR_INDEX_LOAD_FAILED', [file, reason], cause === undefined ? {} : { cause });
@@ -203,7 +227,7 @@ export class VectorIndex {
     } catch (err) {
       throw fail(messageOf(err), err);
     }
-    const index = new VectorIndex(resolved, inner);
+    const index = new VectorIndex(resolved, inner, storage);
     try {
       index.restore(sidecar, header, fail);
     } catch (err) {
@@ -276,7 +300,7 @@ export class VectorIndex {
       this.states[label] = LIVE | (state & IN_POOL);
     }
     if (!wasLive) this.live += 1;
-    this.storeValues(label, values, norm);
+    this.storeValues(label, values, norm, options.defer === true);
   }
 
   /**
@@ -297,7 +321,7 @@ export class VectorIndex {
       if (label === undefined) break;
       const state = this.states[label] ?? 0;
       if ((state & PENDING) === 0) continue;
-      this.loadScratch(this.valuesOf(label), 'vector');
+      this.loadScratch(this.valuesFor(label), 'vector');
       try {
         this.link(inner, label, state & KIND);
       } catch (err) {
@@ -306,6 +330,8 @@ export class VectorIndex {
       }
       this.states[label] = LIVE | (state & IN_POOL);
       this.pendingCount -= 1;
+      // Linked: from now on its values are the source's to give.
+      this.backlogValues.delete(label);
       linked += 1;
       if (this.pendingCount === 0 || ((linked & 7) === 0 && performance.now() >= deadline)) break;
     }
@@ -503,7 +529,7 @@ export class VectorIndex {
     for (let label = 0; label < this.highWater; label++) {
       const state = this.states[label] ?? 0;
       if (isLive(state)) {
-        this.loadScratch(this.valuesOf(label), 'vector');
+        this.loadScratch(this.valuesFor(label), 'vector');
         native('add a point', () => fresh.addPoint(this.scratch, label, false));
         this.states[label] = (state & ~KIND & ~PENDING) | LIVE;
       } else if ((state & KIND) === TOMB) {
@@ -513,6 +539,7 @@ export class VectorIndex {
     fresh.setEf(this.currentEf);
     // Every backlog point is linked now.
     this.backlogQueue.clear();
+    this.backlogValues.clear();
     this.pendingCount = 0;
     // The old graph is freed by the addon's finaliser once it is collected.
     this.inner = fresh;
@@ -545,6 +572,7 @@ export class VectorIndex {
     if (this.closed) return;
     this.closed = true;
     this.pages = [];
+    this.backlogValues.clear();
     this.norms = new Float64Array(0);
     this.states = new Uint8Array(0);
     // A pending writeTo still reads the native graph on another thread: drop it only once that is done.
@@ -584,7 +612,14 @@ export class VectorIndex {
     return norm;
   }
 
-  private storeValues(label: number, values: Float32Array, norm: number): void {
+  /** Keeps `values` for scoring: in pages without a source; with one, only while the point waits in the backlog. */
+  private storeValues(label: number, values: Float32Array, norm: number, pending: boolean): void {
+    this.norms[label] = norm;
+    if (this.source !== undefined) {
+      if (pending) this.backlogValues.set(label, Float32Array.from(values));
+      else this.backlogValues.delete(label);
+      return;
+    }
     const pageIndex = label >>> PAGE_SHIFT;
     let page = this.pages[pageIndex];
     if (page === undefined) {
@@ -596,9 +631,39 @@ export class VectorIndex {
     this.norms[label] = norm;
   }
 
-  private valuesOf(label: number): Float32Array {
-    const offset = (label & PAGE_MASK) * this.dim;
-    return this.pages[label >>> PAGE_SHIFT]!.subarray(offset, offset + this.dim);
+  /** A live label's values (with a source, in a buffer the next call reuses). */
+  private valuesFor(label: number): Float32Array {
+    if (this.source === undefined) {
+      const offset = (label & PAGE_MASK) * this.dim;
+      return this.pages[label >>> PAGE_SHIFT]!.subarray(offset, offset + this.dim);
+    }
+    const waiting = this.backlogValues.get(label);
+    if (waiting !== undefined) return waiting;
+    if (!this.source.read(label, this.readBuffer)) throw jadeError('JADE_ERR_INDEX_VALUES_MISSING', [label]);
+    return this.readBuffer;
+  }
+
+  /**
+   * Visits every live point with its values, as `values[base .. base + dimension)`: pages and offsets without a
+   * source, the source's scan (and the backlog) with one. Order is unspecified.
+   */
+  private forEachLive(visit: (label: number, values: Float32Array, base: number) => void): void {
+    if (this.source === undefined) {
+      for (let label = 0; label < this.highWater; label++) {
+        if (!isLive(this.states[label] ?? 0)) continue;
+        visit(label, this.pages[label >>> PAGE_SHIFT]!, (label & PAGE_MASK) * this.dim);
+      }
+      return;
+    }
+    let visited = 0;
+    this.source.scan((label, values) => {
+      if (label >= this.highWater || ((this.states[label] ?? 0) & (KIND | PENDING)) !== LIVE) return;
+      visited += 1;
+      visit(label, values, 0);
+    });
+    for (const [label, values] of this.backlogValues) visit(label, values, 0);
+    // A source that misses linked points would make exact answers silently incomplete.
+    if (visited !== this.graphLive()) throw jadeError('JADE_ERR_INDEX_VALUES_MISSING', [`${this.graphLive() - visited} of ${this.graphLive()}`]);
   }
 
   /** Makes room for `label` in the per-label arrays; labels skipped over become free. */
@@ -617,15 +682,19 @@ export class VectorIndex {
   }
 
   private free(label: number, kind: number): void {
+    this.backlogValues.delete(label);
     const state = this.states[label] ?? 0;
     this.states[label] = (state & ~KIND & ~RESERVED & ~PENDING) | kind | IN_POOL;
     if ((state & IN_POOL) === 0) this.pool.push(label);
   }
 
   private score(label: number, query: Float32Array, queryNorm: number): number {
-    const pageIndex = label >>> PAGE_SHIFT;
-    const page = this.pages[pageIndex]!;
-    const base = (label & PAGE_MASK) * this.dim;
+    if (this.source !== undefined) return this.scoreAt(label, this.valuesFor(label), 0, query, queryNorm);
+    return this.scoreAt(label, this.pages[label >>> PAGE_SHIFT]!, (label & PAGE_MASK) * this.dim, query, queryNorm);
+  }
+
+  /** The API score of `label`, whose values are `page[base .. base + dimension)`. */
+  private scoreAt(label: number, page: Float32Array, base: number, query: Float32Array, queryNorm: number): number {
     const dim = this.dim;
     if (this.params.metric === 'euclidean') {
       let sum = 0;
@@ -693,11 +762,10 @@ export class VectorIndex {
   ): IndexHit[] {
     if (filter !== undefined && scoreFirst) return this.exactScoreFirst(query, queryNorm, k, filter);
     const top = new TopK(Math.min(k, this.live), this.higherIsBetter);
-    for (let label = 0; label < this.highWater; label++) {
-      if (!isLive(this.states[label] ?? 0)) continue;
-      if (filter !== undefined && filter(label) !== true) continue;
-      top.offer(label, this.score(label, query, queryNorm));
-    }
+    this.forEachLive((label, values, base) => {
+      if (filter !== undefined && filter(label) !== true) return;
+      top.offer(label, this.scoreAt(label, values, base, query, queryNorm));
+    });
     return top.sorted();
   }
 
@@ -711,12 +779,11 @@ export class VectorIndex {
     // Keys rank lower-is-better for every metric (negation is exact, so scores come back bit for bit).
     const sign = this.higherIsBetter ? -1 : 1;
     let n = 0;
-    for (let label = 0; label < this.highWater; label++) {
-      if (!isLive(this.states[label] ?? 0)) continue;
-      keys[n] = sign * this.score(label, query, queryNorm);
+    this.forEachLive((label, values, base) => {
+      keys[n] = sign * this.scoreAt(label, values, base, query, queryNorm);
       labels[n] = label;
       n += 1;
-    }
+    });
     for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(keys, labels, i, n);
     const hits: IndexHit[] = [];
     while (hits.length < k && n > 0) {
@@ -799,7 +866,7 @@ export class VectorIndex {
     u32.set(live, SIDECAR_HEADER_WORDS);
     u32.set(pending, SIDECAR_HEADER_WORDS + live.length + live.length * this.dim);
     const f32 = new Float32Array(buffer.buffer, buffer.byteOffset + (SIDECAR_HEADER_WORDS + live.length) * 4, live.length * this.dim);
-    live.forEach((label, i) => f32.set(this.valuesOf(label), i * this.dim));
+    live.forEach((label, i) => f32.set(this.valuesFor(label), i * this.dim));
     return buffer;
   }
 
@@ -834,7 +901,7 @@ export class VectorIndex {
       for (let j = 0; j < vector.length; j++) sumSquares += vector[j]! * vector[j]!;
       this.states[label] = pending ? PENDING | (inGraph.has(label) ? TOMB : ABSENT) : LIVE;
       if (pending) this.backlogQueue.push(label);
-      this.storeValues(label, vector, Math.sqrt(sumSquares));
+      this.storeValues(label, vector, Math.sqrt(sumSquares), pending);
     }
     if (this.backlogQueue.size() !== pendingSet.size) throw fail('a backlog label is not live');
     // Free labels go back in ascending order, which is already a valid min-heap order.

@@ -16,7 +16,7 @@ import { isReservedKey, parseMarkerKey, parseVectorKey, type DatabaseDefinition,
 import { silentLogger, type Logger } from '../logger';
 import { openPayload, type Keyring } from '../security/crypto';
 import type { CompiledFilter } from './filter';
-import { VectorIndex } from './hnsw-index';
+import { VectorIndex, type ValueSource } from './hnsw-index';
 import { VectorStore, type ShardMeta, type StoreOp, type StoredVector } from './vector-store';
 
 /** Header that marks the tombstones of an erasure: they delete ids of a dropped incarnation and are never dead letters. */
@@ -366,11 +366,20 @@ export class Shard {
     const ids: (string | undefined)[] = [];
     const entries = [...this.store.entries(incarnation)];
     for (const { id, vector } of entries) ids[vector.label] = id;
+    // The index scores linked vectors with the values in the live store (a file mapping, shared with the page
+    // cache) instead of a second copy in memory; it keeps only its backlog's values until it links them.
+    const values: ValueSource = {
+      read: (label, into) => {
+        const id = ids[label];
+        return id !== undefined && this.store.readValues(incarnation, id, into) !== undefined;
+      },
+      scan: (visit) => this.store.scanValues(incarnation, definition.dimension, visit),
+    };
     let index: VectorIndex;
     if (indexFile !== undefined) {
-      index = VectorIndex.load(indexFile, params);
+      index = VectorIndex.load(indexFile, params, { values });
     } else {
-      index = VectorIndex.create({ ...params, initialCapacity: Math.max(1024, entries.length) });
+      index = VectorIndex.create({ ...params, initialCapacity: Math.max(1024, entries.length) }, { values });
       // Searchable at once; the runtime links them into the graph in the background.
       for (const { vector } of entries) index.upsert(vector.label, vector.values, { defer: true });
     }
