@@ -11,8 +11,9 @@
  * float32 values, whichever path found the point, so an approximate search and an exact one report the same score
  * for the same point, and shards' results merge consistently.
  *
- * Values: hnswlib's cosine space normalises what it stores, so the index keeps its own copy of the values as given
- * (for exact search, the filtered fallback and the scores above). It is not where values are read back from: the
+ * Values: hnswlib's cosine space normalises what it stores, so scores need the values as given (for exact search,
+ * the filtered fallback and the scores above): the index keeps its own copy, or, given a `ValueSource` (a shard
+ * gives its live store), reads linked points' values from there and keeps only its backlog's. It is not where values are read back from: the
  * caller's store returns them as written. A zero vector has no direction and is refused under cosine (callers
  * should refuse it first, with their own error).
  *
