@@ -100,7 +100,7 @@ export function writeReport(r: BenchResults, file: string): void {
   if (r.freshness === undefined) out.push('Not measured.');
   else {
     const f = r.freshness;
-    out.push(`Open-loop writes of batches of ${f.batchSize} at ${n(f.targetPerSecond)} vectors/s (half the searchable rate above; achieved ${n(f.achievedPerSecond)}), ${f.batches} batches. After each acknowledgement a search with \`consistency: {after: token}\` for the batch's last vector; visibility = acknowledgement to that search's answer, which must contain the vector.`);
+    out.push(`Open-loop writes of batches of ${f.batchSize} at ${n(f.targetPerSecond)} vectors/s (half the indexed rate above; achieved ${n(f.achievedPerSecond)}), ${f.batches} batches. After each acknowledgement a search with \`consistency: {after: token}\` for the batch's last vector; visibility = acknowledgement to that search's answer, which must contain the vector.`);
     out.push('');
     out.push('| | p50 ms | p95 ms | p99 ms | max ms | probes missing the vector (also missed by exact search) | waits timed out (504), retried |');
     out.push('|---|---|---|---|---|---|---|');
