@@ -16,7 +16,6 @@ import v8 from 'node:v8';
 import workerThreads from 'node:worker_threads';
 import { loadConfig } from '../src/config/load';
 import { startServer, type RunningServer } from '../src/cli/server';
-import type { ShardRuntime } from '../src/node/shard-runtime';
 import { createLogger } from '../src/logger';
 
 interface ChildMessage {
@@ -122,21 +121,15 @@ async function collectEverywhere(): Promise<IsolateMemory[]> {
   return [main, ...workers.filter((w) => w !== undefined)];
 }
 
-/** The shard runtime the server's index node built (not part of its public surface: read for measurement only). */
-function shardRuntime(server: RunningServer): Pick<ShardRuntime, 'databases'> | undefined {
-  const runtime = (server.node as unknown as { runtime?: Partial<ShardRuntime> } | undefined)?.runtime;
-  return typeof runtime?.databases === 'function' ? (runtime as Pick<ShardRuntime, 'databases'>) : undefined;
-}
-
-/** Waits until no shard holds vectors that are applied but not linked into its graph yet (bounded). */
+/**
+ * Waits until no shard holds vectors that are applied but not linked into its graph yet (bounded), as the index node
+ * reports them (its status follows a draining backlog down).
+ */
 async function waitIndexed(server: RunningServer, timeoutMs = 600_000): Promise<void> {
-  const runtime = shardRuntime(server);
   const host = server.node?.host;
-  if (runtime === undefined || host === undefined) return;
+  if (host === undefined) return;
   const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const held = await Promise.all(host.status().map((p) => runtime.databases(p.partition).catch(() => [])));
-    if (held.flat().every((d) => (d.backlog ?? 0) === 0) || performance.now() > deadline) return;
+  while (host.status().some((p) => p.databases.some((d) => d.backlog > 0)) && performance.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
