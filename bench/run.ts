@@ -103,7 +103,13 @@ async function main(): Promise<number> {
       const run = await benchDataset(spec, primary);
       if (run !== undefined) results.datasets.push(run);
     }
-    await memoryAt768();
+    const primarySpec = results.datasets[0]?.dataset;
+    if (primarySpec !== undefined) {
+      progress.step(`memory ${primarySpec.dimension}-d`, weights.memoryChild);
+      await memoryRun(primarySpec.dimension, primarySpec.count, `memory-${primarySpec.dimension}`);
+    }
+    progress.step('memory 768-d', weights.memory768);
+    await memoryRun(768, options.memory768, 'memory-768');
   } finally {
     for (const db of running) await db.kill().catch(() => undefined);
     fs.rmSync(tmpRoot, { recursive: true, force: true });
@@ -218,15 +224,6 @@ async function main(): Promise<number> {
         return { present, missing };
       });
 
-      // Memory at this dimension: what the database grew by for these vectors.
-      if (memoryBefore !== undefined && memoryAfter !== undefined) {
-        progress.step(`memory baseline ${dataset.dimension}-d`, weights.memoryChild);
-        await attempt(`memory ${dataset.dimension}-d`, results.errors, async () => {
-          const bare = await bareHnswMemory({ count: dataset.count, dimension: dataset.dimension, m: options.index.m, efConstruction: options.index.efConstruction, seed: 7 });
-          (results.memory ??= []).push(memoryPoint(dataset.dimension, dataset.count, memoryBefore, memoryAfter, bare));
-        });
-      }
-
       if (options.recoveryTwice) {
         progress.step('recovery (first log size)', weights.recovery);
         const config = {};
@@ -338,28 +335,40 @@ async function main(): Promise<number> {
     }
   }
 
-  async function memoryAt768(): Promise<void> {
-    progress.step('memory 768-d', weights.memory768);
-    await attempt('memory 768-d', results.errors, async () => {
-      const dataset = await loadDataset({ kind: 'synthetic', count: options.memory768, dimension: 768, queries: 1, seed: 7 });
-      const db = await startDb('memory-768');
+  /**
+   * Memory at one dimension, in a database of its own: after a warm-up of a fifth of the vectors (heaps, JIT,
+   * allocator arenas and buffers reach their working size), then after the rest. The growth between the two is what
+   * each further vector costs; the growth from empty adds the fixed costs of a shard holding anything at all.
+   */
+  async function memoryRun(dimension: number, count: number, name: string): Promise<void> {
+    await attempt(`memory ${dimension}-d`, results.errors, async () => {
+      const dataset = await loadDataset({ kind: 'synthetic', count, dimension, queries: 1, seed: 7 });
+      const warmCount = Math.floor(count / 5);
+      const slice = (from: number, to: number): Dataset => ({ ...dataset, base: dataset.base.subarray(from * dimension, to * dimension), count: to - from });
+      const db = await startDb(name);
       try {
         const partitions = (await db.client.json<{ partitions: unknown[] }>('GET', '/status')).partitions.length;
-        await createDatabase(db, 768, 'cosine');
+        await createDatabase(db, dimension, 'cosine');
         await db.gc();
         const before = db.memory();
-        await ingestRest(db, dataset, { database: DATABASE, partitions, batchSize: Math.max(50, Math.floor(options.batchSize / 4)), inFlight: options.ingestInFlight, sampleEveryMs: 1000 }, (f) => progress.update(f * 0.7));
-        await new Promise((r) => setTimeout(r, 1000));
+        const ingest = { database: DATABASE, partitions, batchSize: Math.max(50, Math.floor((options.batchSize * 128) / dimension)), inFlight: options.ingestInFlight, sampleEveryMs: 1000 };
+        await ingestRest(db, slice(0, warmCount), { ...ingest, idPrefix: 'w' }, (f) => progress.update(f * 0.15));
+        await db.gc();
+        const warm = db.memory();
+        await ingestRest(db, slice(warmCount, count), { ...ingest, idPrefix: 'm' }, (f) => progress.update(0.15 + f * 0.55));
         await db.gc();
         const after = db.memory();
         progress.update(0.75, 'bare hnswlib');
-        const bare = await bareHnswMemory({ count: options.memory768, dimension: 768, m: options.index.m, efConstruction: options.index.efConstruction, seed: 7 });
-        if (before !== undefined && after !== undefined) (results.memory ??= []).push(memoryPoint(768, options.memory768, before, after, bare));
+        const bare = await bareHnswMemory({ count, dimension, m: options.index.m, efConstruction: options.index.efConstruction, seed: 7, warmCount });
+        if (before !== undefined && after !== undefined && warm !== undefined) {
+          (results.memory ??= []).push(memoryPoint(dimension, count, before, after, bare, { memory: warm, vectors: warmCount }));
+        }
       } finally {
         await db.stop();
       }
     });
   }
+
 }
 
 /** Rough relative durations of the steps, for the progress bar. */

@@ -149,10 +149,10 @@ export function sampleTimeline(client: HttpClient, everyMs: number, acked: () =>
 export async function ingestRest(
   db: DbProcess,
   dataset: Dataset,
-  options: { database: string; partitions: number; batchSize: number; inFlight: number; sampleEveryMs: number },
+  options: { database: string; partitions: number; batchSize: number; inFlight: number; sampleEveryMs: number; idPrefix?: string },
   onProgress?: (fraction: number) => void,
 ): Promise<IngestResult> {
-  const bodies = batchBodies(dataset.base, dataset.dimension, 0, dataset.count, options.batchSize);
+  const bodies = batchBodies(dataset.base, dataset.dimension, 0, dataset.count, options.batchSize, options.idPrefix);
   let acked = 0;
   let retried503 = 0;
   const sampler = sampleTimeline(db.client, options.sampleEveryMs, () => acked);
