@@ -363,9 +363,13 @@ export class Shard {
 
   private hold(name: string, incarnation: number, definition: DatabaseDefinition, indexFile?: string): HeldDatabase {
     const params = { metric: definition.metric, dimension: definition.dimension, m: definition.m, efConstruction: definition.efConstruction, efSearch: definition.efSearch };
+    // Streamed: labels alone, then (for a rebuild) values through one reused buffer, never every row at once.
     const ids: (string | undefined)[] = [];
-    const entries = [...this.store.entries(incarnation)];
-    for (const { id, vector } of entries) ids[vector.label] = id;
+    let count = 0;
+    for (const { id, label } of this.store.labels(incarnation)) {
+      ids[label] = id;
+      count += 1;
+    }
     // The index scores linked vectors with the values in the live store (a file mapping, shared with the page
     // cache) instead of a second copy in memory; it keeps only its backlog's values until it links them.
     const values: ValueSource = {
@@ -379,9 +383,10 @@ export class Shard {
     if (indexFile !== undefined) {
       index = VectorIndex.load(indexFile, params, { values });
     } else {
-      index = VectorIndex.create({ ...params, initialCapacity: Math.max(1024, entries.length) }, { values });
+      index = VectorIndex.create({ ...params, initialCapacity: Math.max(1024, count) }, { values });
       // Searchable at once; the runtime links them into the graph in the background.
-      for (const { vector } of entries) index.upsert(vector.label, vector.values, { defer: true });
+      const rebuilt = index;
+      this.store.scanValues(incarnation, definition.dimension, (label, vector) => rebuilt.upsert(label, vector, { defer: true }));
     }
     const held: HeldDatabase = { name, incarnation, definition, index, ids };
     this.held.set(incarnation, held);

@@ -124,6 +124,13 @@ export class VectorStore {
     }
   }
 
+  /** Ids of an incarnation with their labels, in id order, without decoding values or metadata. */
+  *labels(incarnation: number): Generator<{ id: string; label: number }> {
+    for (const { key, value } of this.handle().vectors.getRange({ start: [incarnation, ''], end: [incarnation + 1, ''] })) {
+      yield { id: key[1], label: Buffer.from(value.buffer, value.byteOffset, value.byteLength).readUInt32LE(0) };
+    }
+  }
+
   /** Ids in order, after `after` (exclusive), up to `limit`. */
   *entries(incarnation: number, options: { after?: string; limit?: number } = {}): Generator<{ id: string; vector: StoredVector }> {
     const range = this.handle().vectors.getRange({

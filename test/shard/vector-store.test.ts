@@ -57,6 +57,14 @@ describe('VectorStore value reads', () => {
     expect(count).toBe(0);
   });
 
+  test('labels lists the ids of one incarnation with their labels in id order', () => {
+    expect([...store.labels(7)]).toEqual([
+      { id: 'a', label: 9 },
+      { id: 'b', label: 4 },
+    ]);
+    expect([...store.labels(6)]).toEqual([]);
+  });
+
   test('reads see deletes', () => {
     store.commit([{ kind: 'delete', incarnation: 7, id: 'b' }], { ...meta, nextOffset: 4 });
     expect(store.readValues(7, 'b', new Float32Array(3))).toBeUndefined();
