@@ -104,6 +104,8 @@ export class ShardSet {
   private readonly waiting: { shard: Shard; limit: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
   /** Rotates the shard the indexer starts with, so one big backlog does not starve the others. */
   private indexerCursor = 0;
+  /** When the last slice ended, while a backlog remains (the time since is what requests took). */
+  private lastSliceEnd: number | undefined;
 
   constructor(codecOptions: RecordCodecOptions = {}, backlog: Partial<BacklogOptions> = {}) {
     this.codec = RecordCodec.load(codecOptions);
@@ -216,7 +218,11 @@ export class ShardSet {
   private runIndexer(): void {
     this.indexerScheduled = false;
     const shards = [...this.shards.values()];
-    const deadline = performance.now() + this.backlogOptions.sliceMs;
+    // A slice lasts at least sliceMs, and as long as the thread spent on requests since the last one (up to four
+    // slices): under a heavy search load the backlog still gets half the thread, so applying never starves.
+    const started = performance.now();
+    const sinceLast = this.lastSliceEnd === undefined ? 0 : started - this.lastSliceEnd;
+    const deadline = started + Math.min(Math.max(this.backlogOptions.sliceMs, sinceLast), 4 * this.backlogOptions.sliceMs);
     let left = 0;
     try {
       for (let i = 0; i < shards.length; i++) {
@@ -232,6 +238,7 @@ export class ShardSet {
       return;
     }
     this.indexerCursor += 1;
+    this.lastSliceEnd = left > 0 ? performance.now() : undefined;
     this.releaseWaiting();
     if (left > 0) this.scheduleIndexer();
   }
