@@ -160,13 +160,13 @@ export const CONFIG_SPEC = {
     env: 'JADE_SNAPSHOT_EVERY_RECORDS',
     schema: { type: 'integer', minimum: 1 },
     default: 50_000,
-    doc: 'Snapshot a shard after this many applied records: more often means shorter replays after a crash, at the cost of disk writes.',
+    doc: 'Snapshot a shard after this many applied records, or after half its size in records when that is more (each snapshot rewrites the whole shard, so the disk writes stay proportional to the writes): more often means shorter replays after a crash, at the cost of disk writes.',
   },
   snapshotEveryMs: {
     env: 'JADE_SNAPSHOT_EVERY_MS',
     schema: { type: 'integer', minimum: 100 },
     default: 60_000,
-    doc: 'Snapshot a shard that changed at least this long ago.',
+    doc: 'Snapshot a shard whose last change is at least this old, when its changes since the last snapshot are 1% of it or more, or that snapshot is half way to delete.retention.ms (past which recovery cannot use it).',
   },
   httpBodyLimit: {
     env: 'JADE_HTTP_BODY_LIMIT',

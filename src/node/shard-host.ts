@@ -462,9 +462,20 @@ export class ShardHost {
     }
   }
 
+  /**
+   * Every snapshot rewrites the whole shard, so one is due after `snapshotEveryRecords` applied records or half the
+   * shard's size, whichever is more: the bytes written stay proportional to the writes (a fixed interval would make
+   * them grow with the shard, and stall its applies for ever longer), and a crash replays at most half a shard. A
+   * shard that stopped changing snapshots after `snapshotEveryMs` if the changes are 1% of it or more, or if its
+   * newest snapshot is half way to `delete.retention.ms`, past which recovery could not use it.
+   */
   private snapshotDue(owned: OwnedPartition): boolean {
-    if (owned.appliedSinceSnapshot >= (this.options.snapshotEveryRecords ?? 50_000)) return true;
-    return owned.changedAtMs !== undefined && Date.now() - owned.changedAtMs >= (this.options.snapshotEveryMs ?? 60_000);
+    const size = owned.databases.reduce((sum, db) => sum + db.count, 0);
+    if (owned.appliedSinceSnapshot >= Math.max(this.options.snapshotEveryRecords ?? 50_000, size / 2)) return true;
+    if (owned.changedAtMs === undefined || Date.now() - owned.changedAtMs < (this.options.snapshotEveryMs ?? 60_000)) return false;
+    const retentionMs = Number(this.options.vectors.configs['delete.retention.ms'] ?? String(24 * 3600 * 1000));
+    const ageMs = owned.lastSnapshotAtMs === undefined ? Number.POSITIVE_INFINITY : Date.now() - owned.lastSnapshotAtMs;
+    return owned.appliedSinceSnapshot >= size / 100 || ageMs >= retentionMs / 2;
   }
 
   private async snapshot(owned: OwnedPartition): Promise<void> {

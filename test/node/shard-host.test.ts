@@ -165,4 +165,62 @@ describe('shard host', () => {
     expect(runtime.erasureQueries).toBeGreaterThan(queriesBefore);
     expect(host.status().every((s) => s.databases.length === 0)).toBe(true);
   }, 30_000);
+
+  it('snapshots after every snapshotEveryRecords records or half the shard, whichever is more', async () => {
+    await new DatabaseLifecycle({ backbone, codec, catalog, topics: topics.names, partitions: P }).create({
+      name: 'snaps',
+      dimension: 2,
+      metric: 'euclidean',
+      m: 8,
+      efConstruction: 50,
+      efSearch: 20,
+      description: null,
+      createdAtMs: 0,
+    });
+    const snapshots = [0, 0];
+    const runtime = new (class extends InProcessShardRuntime {
+      override snapshotParts(partition: number, storeFile: string, indexDir: string): ReturnType<InProcessShardRuntime['snapshotParts']> {
+        snapshots[partition]! += 1;
+        return super.snapshotParts(partition, storeFile, indexDir);
+      }
+    })();
+    const host = new ShardHost({
+      backbone,
+      codec,
+      catalog,
+      runtime,
+      topics: topics.names,
+      vectors: topics.vectors,
+      topicPrefix: 'jade',
+      dataDir: path.join(dir, 'node-g3'),
+      nodeId: 'n3',
+      replicaGroup: 3,
+      metrics: new ApplyMetrics(),
+      snapshotEveryRecords: 10,
+    });
+    hosts.push(host);
+    await host.start();
+    await waitFor(() => host.ready(), { what: 'host ready' });
+    snapshots.fill(0);
+    const written = [0, 0];
+    for (let batch = 0; batch < 40; batch++) {
+      const acks = await backbone.produce(
+        topics.names.vectors,
+        Array.from({ length: 10 }, (_, i) => {
+          const id = `s${batch * 10 + i}`;
+          return { key: Buffer.from(vectorKey('snaps', id)), value: codec.encode({ type: 'vector-upsert', database: 'snaps', id, values: Float32Array.from([batch, i]), metadata: null }) };
+        }),
+      );
+      for (const ack of acks) written[ack.partition]! += 1;
+      const ends = await backbone.endOffsets(topics.names.vectors);
+      await waitFor(() => host.status().every((s) => s.nextOffset === ends[s.partition]), { what: 'batch applied' });
+    }
+    // About 200 vectors per partition: a snapshot every 10 records would take about 20; at half the shard's size
+    // (10, 20, 30, 45, 68, 102, 153, ...) it takes about 7.
+    for (const p of [0, 1]) {
+      expect(written[p]).toBeGreaterThan(120);
+      expect(snapshots[p]).toBeGreaterThanOrEqual(4);
+      expect(snapshots[p]).toBeLessThanOrEqual(10);
+    }
+  }, 60_000);
 });
