@@ -265,8 +265,9 @@ async function main(): Promise<number> {
         if (mixed !== undefined) (results.mixed ??= []).push(mixed);
       }
 
-      // Scenario 5: recovery at the final log size.
+      // Scenario 5: recovery at the final log size, once scenario 4's writes are all applied and indexed.
       progress.step('recovery', weights.recovery);
+      await attempt('catch up before recovery', results.errors, () => caughtUp(current, vectorJson(dataset.base, dataset.dimension, 0)));
       const rec = await attempt('recovery', results.errors, () => recovery(current, { database: DATABASE, config: {} }));
       if (rec !== undefined) {
         current = rec.db;

@@ -195,8 +195,8 @@ export const CONFIG_SPEC = {
   writeLagLimit: {
     env: 'JADE_WRITE_LAG_LIMIT',
     schema: { type: 'integer', minimum: 1 },
-    default: 200_000,
-    doc: 'Back-pressure: when a partition a write goes to lags by more records than this, writes answer 503 with Retry-After.',
+    default: 20_000,
+    doc: 'Back-pressure: when a partition a write goes to lags by more records than this, writes answer 503 with Retry-After. It bounds how stale an eventual read can be (seconds of applying, not minutes) and keeps writers from outrunning the index nodes.',
   },
   auth: {
     env: 'JADE_AUTH',
