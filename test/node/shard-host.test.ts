@@ -87,7 +87,12 @@ describe('shard host', () => {
     return per;
   };
 
-  const start = async (metrics: ApplyMetrics, runtime: ShardRuntime = new InProcessShardRuntime(), replicaGroup = 1): Promise<ShardHost> => {
+  const start = async (
+    metrics: ApplyMetrics,
+    runtime: ShardRuntime = new InProcessShardRuntime(),
+    replicaGroup = 1,
+    extra: Partial<ConstructorParameters<typeof ShardHost>[0]> = {},
+  ): Promise<ShardHost> => {
     const host = new ShardHost({
       backbone,
       codec,
@@ -100,6 +105,7 @@ describe('shard host', () => {
       nodeId: 'n1',
       replicaGroup,
       metrics,
+      ...extra,
     });
     hosts.push(host);
     await host.start();
@@ -184,23 +190,7 @@ describe('shard host', () => {
         return super.snapshotParts(partition, storeFile, indexDir);
       }
     })();
-    const host = new ShardHost({
-      backbone,
-      codec,
-      catalog,
-      runtime,
-      topics: topics.names,
-      vectors: topics.vectors,
-      topicPrefix: 'jade',
-      dataDir: path.join(dir, 'node-g3'),
-      nodeId: 'n3',
-      replicaGroup: 3,
-      metrics: new ApplyMetrics(),
-      snapshotEveryRecords: 10,
-    });
-    hosts.push(host);
-    await host.start();
-    await waitFor(() => host.ready(), { what: 'host ready' });
+    const host = await start(new ApplyMetrics(), runtime, 3, { snapshotEveryRecords: 10 });
     snapshots.fill(0);
     const written = [0, 0];
     for (let batch = 0; batch < 40; batch++) {
