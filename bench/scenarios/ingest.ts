@@ -81,13 +81,23 @@ export class BatchStream {
   }
 }
 
-/** POSTs a batch, retrying 503 (back-pressure) after a short pause; returns how many 503s it met. */
-export async function postBatch(client: HttpClient, database: string, body: string, isStopped: () => boolean = () => false): Promise<number> {
+/**
+ * POSTs a batch, retrying 503 (back-pressure) after a short pause until acknowledged or `isStopped()`; returns whether
+ * it was acknowledged and how many 503s it met. Any other refusal throws.
+ */
+export async function postBatch(
+  client: HttpClient,
+  database: string,
+  body: string,
+  isStopped: () => boolean = () => false,
+): Promise<{ acknowledged: boolean; refused: number }> {
   let refused = 0;
   for (;;) {
     const reply = await client.request('POST', `/v1/databases/${database}/vectors/batch`, body);
-    if (reply.status === 201) return refused;
-    if (reply.status !== 503 || isStopped()) throw new HttpError('POST', `/v1/databases/${database}/vectors/batch`, reply);
+    if (reply.status === 201) return { acknowledged: true, refused };
+    if (reply.status !== 503) throw new HttpError('POST', `/v1/databases/${database}/vectors/batch`, reply);
+    // Held back by back-pressure when the run ends: not written, not a failure.
+    if (isStopped()) return { acknowledged: false, refused };
     refused++;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -161,7 +171,7 @@ export async function ingestRest(
   await Promise.all(
     Array.from({ length: options.inFlight }, async () => {
       for (let b = next++; b < bodies.length; b = next++) {
-        retried503 += await postBatch(db.client, options.database, bodies[b]!.body);
+        retried503 += (await postBatch(db.client, options.database, bodies[b]!.body)).refused;
         acked += bodies[b]!.count;
         onProgress?.(acked / dataset.count);
       }

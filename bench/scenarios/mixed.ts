@@ -37,8 +37,7 @@ export function startWriter(db: DbProcess, database: string, batches: BatchStrea
     Array.from({ length: inFlight }, async () => {
       while (!stopped) {
         const b = batches.next();
-        await postBatch(db.client, database, b.body, () => stopped);
-        acked += b.count;
+        if ((await postBatch(db.client, database, b.body, () => stopped)).acknowledged) acked += b.count;
       }
     }),
   ).then(
@@ -135,7 +134,12 @@ export async function freshness(
     pending.push(
       (async () => {
         const sent = performance.now();
-        const reply = await db.client.request('POST', `/v1/databases/${options.database}/vectors/batch`, bodies[b]!.body);
+        let reply = await db.client.request('POST', `/v1/databases/${options.database}/vectors/batch`, bodies[b]!.body);
+        // Back-pressure (503) is retried: the wait is part of write -> ack.
+        for (let retries = 0; reply.status === 503 && retries < 600; retries++) {
+          await new Promise((r) => setTimeout(r, 100));
+          reply = await db.client.request('POST', `/v1/databases/${options.database}/vectors/batch`, bodies[b]!.body);
+        }
         if (reply.status !== 201) throw new HttpError('POST', 'vectors/batch (freshness)', reply);
         const acked = performance.now();
         ackLatency.push(acked - sent);
