@@ -101,7 +101,7 @@ export class ShardSet {
   private readonly backlogOptions: BacklogOptions;
   private indexerScheduled = false;
   /** Applies waiting for their shard's backlog to shrink below the limit. */
-  private readonly waiting: { shard: Shard; limit: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private readonly waiting: { partition: number; shard: Shard; limit: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
   /** Rotates the shard the indexer starts with, so one big backlog does not starve the others. */
   private indexerCursor = 0;
   /** When the last slice ended, while a backlog remains (the time since is what requests took). */
@@ -149,7 +149,7 @@ export class ShardSet {
     this.scheduleIndexer();
     const limit = options.catchingUp === true ? Math.max(this.backlogOptions.maxValues, this.backlogOptions.catchUpMaxValues) : this.backlogOptions.maxValues;
     if (shard.backlogValues() > limit) {
-      await new Promise<void>((resolve, reject) => this.waiting.push({ shard, limit, resolve, reject }));
+      await new Promise<void>((resolve, reject) => this.waiting.push({ partition, shard, limit, resolve, reject }));
     }
     return result;
   }
@@ -247,7 +247,7 @@ export class ShardSet {
   private releaseWaiting(): void {
     for (let i = this.waiting.length - 1; i >= 0; i--) {
       const waiter = this.waiting[i]!;
-      const open = [...this.shards.values()].includes(waiter.shard);
+      const open = this.shards.get(waiter.partition) === waiter.shard;
       if (!open || waiter.shard.backlogValues() <= waiter.limit) {
         this.waiting.splice(i, 1);
         waiter.resolve();
