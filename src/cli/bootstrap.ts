@@ -59,6 +59,7 @@ export async function openFoundation(config: JadeConfig, logger: Logger): Promis
       replicationFactor: config.kafkaReplicationFactor,
       minInsyncReplicas: config.kafkaMinInsyncReplicas,
       deleteRetentionMs: config.deleteRetentionMs,
+      minCompactionLagMs: config.minCompactionLagMs,
     });
     logger.info(
       { backbone: backbone.kind, partitions: topics.vectors.partitions, prefix: config.topicPrefix, encryption: keyring === undefined ? 'off' : keyring.currentId, payloadEncryption: config.payloadEncryption },

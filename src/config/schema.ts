@@ -94,6 +94,15 @@ export const CONFIG_SPEC = {
     default: 7 * DAY_MS,
     doc: 'How long tombstones survive compaction. A snapshot older than this is never resumed from (it could miss a delete).',
   },
+  minCompactionLagMs: {
+    env: 'JADE_MIN_COMPACTION_LAG_MS',
+    schema: { type: 'integer', minimum: 0 },
+    default: 60 * 60 * 1000,
+    doc:
+      'How long a record of the vectors topic stays uncompacted (its min.compaction.lag.ms). Replica group 0 settles an id ' +
+      'that a concurrent PATCH left without a record carrying its state within seconds; this bounds how long it may take ' +
+      '(group 0 down included) before compaction could lose that state. Raise it if group 0 can stay down longer.',
+  },
   maxRecordBytes: {
     env: 'JADE_MAX_RECORD_BYTES',
     schema: { type: 'integer', minimum: 1024, maximum: 64 * MiB },
@@ -350,6 +359,7 @@ export interface JadeConfig {
   readonly defaultPartitions: number;
   readonly topicPrefix: string;
   readonly deleteRetentionMs: number;
+  readonly minCompactionLagMs: number;
   readonly maxRecordBytes: number;
   readonly embeddedFsync: boolean;
   readonly nodeId?: string;

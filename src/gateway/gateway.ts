@@ -7,10 +7,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { CatalogReader } from '../catalog/catalog-reader';
 import type { DatabaseIncarnation } from '../catalog/catalog-state';
 import { jadeError, isJadeError } from '../errors';
-import type { Backbone, ProduceAck, ProduceRecord, TopicInfo } from '../log/backbone';
+import { recordSize, type Backbone, type ProduceAck, type ProduceRecord, type TopicInfo } from '../log/backbone';
 import type { RecordCodec } from '../log/codec';
 import { partitionForKey } from '../log/murmur2';
-import { invalidIdReason, isValidDatabaseName, vectorKey, type DatabaseDefinition, type JsonObject, type Metric } from '../log/records';
+import { conditionalHeaders, invalidIdReason, isValidDatabaseName, vectorKey, type DatabaseDefinition, type JsonObject, type Metric } from '../log/records';
 import type { TopicNames } from '../log/topics';
 import type { ReadOptions, ShardReads } from '../node/shard-reads';
 import { payloadOverheadBytes, sealPayloads, type Keyring } from '../security/crypto';
@@ -167,12 +167,9 @@ export class Gateway {
         values: fill(values, vector.values),
         metadata: vector.metadata ?? null,
       });
-      const key = Buffer.from(vectorKey(database, id));
-      const size = key.length + value.length + 70 + (this.options.payloadKeyring === undefined ? 0 : payloadOverheadBytes(this.options.payloadKeyring));
-      if (size > this.options.limits.maxRecordBytes) {
-        throw jadeError('JADE_ERR_LOG_RECORD_TOO_LARGE', [size, this.options.limits.maxRecordBytes], { context: { database, item } });
-      }
-      records.push({ key, value });
+      const record: ProduceRecord = { key: Buffer.from(vectorKey(database, id)), value };
+      this.checkRecordSize(record, database, item);
+      records.push(record);
       ids.push(id);
     });
     if (problems.length > 0) {
@@ -182,14 +179,26 @@ export class Gateway {
     return this.produce(ids, records);
   }
 
-  /** Replaces a vector's metadata, keeping its values. 404 when the id is absent. */
+  /**
+   * Replaces a vector's metadata, keeping its values. 404 when the id is absent.
+   *
+   * The vectors topic is compacted, so the record written must carry the whole state (values and metadata), never the
+   * metadata alone. It is the state read at `strong` consistency with the new metadata, written as a conditional
+   * `patch` on the version read: if another write of the id lands in between, the shard keeps that write's values
+   * (or its delete) and sets only the metadata, and replica group 0 then writes the resulting state
+   * (docs/architecture.md, "Read-modify-write on a compacted log").
+   */
   async patchMetadata(database: string, id: string, metadata: JsonObject | null): Promise<WriteResult> {
     await this.options.lifecycle.writable(database);
     const problem = invalidIdReason(id) ?? this.metadataProblem(metadata);
     if (problem !== null && problem !== undefined) throw jadeError('JADE_ERR_VECTOR_INVALID', [problem]);
     const [existing] = await this.get(database, [id], 'strong');
     if (existing === undefined) throw jadeError('JADE_ERR_VECTOR_NOT_FOUND', [id, database]);
-    return this.produce([id], [{ key: Buffer.from(vectorKey(database, id)), value: this.options.codec.encode({ type: 'vector-patch', database, id, metadata }) }]);
+    const key = Buffer.from(vectorKey(database, id));
+    const value = this.options.codec.encode({ type: 'vector-upsert', database, id, values: Float32Array.from(existing.values), metadata });
+    const record: ProduceRecord = { key, value, headers: conditionalHeaders('patch', existing.version ?? -1) };
+    this.checkRecordSize(record, database, 0);
+    return this.produce([id], [record]);
   }
 
   async deleteIds(database: string, ids: string[]): Promise<WriteResult> {
@@ -336,6 +345,14 @@ export class Gateway {
     const bytes = Buffer.byteLength(JSON.stringify(metadata));
     if (bytes > this.options.limits.maxMetadataBytes) return `metadata is ${bytes} bytes, over the limit of ${this.options.limits.maxMetadataBytes}`;
     return undefined;
+  }
+
+  /** A record that cannot fit the log's size limit (with encryption's overhead) is a 413 before anything is produced. */
+  private checkRecordSize(record: ProduceRecord, database: string, item: number): void {
+    const size = recordSize(record) + (this.options.payloadKeyring === undefined ? 0 : payloadOverheadBytes(this.options.payloadKeyring));
+    if (size > this.options.limits.maxRecordBytes) {
+      throw jadeError('JADE_ERR_LOG_RECORD_TOO_LARGE', [size, this.options.limits.maxRecordBytes], { context: { database, item } });
+    }
   }
 
   private async produce(ids: string[], records: ProduceRecord[]): Promise<WriteResult> {

@@ -58,6 +58,11 @@ export interface TopicSpec {
   /** Kafka topic configs, e.g. `cleanup.policy`, `delete.retention.ms`, `retention.ms`, `segment.ms`. */
   configs: Record<string, string>;
   /**
+   * Configs that may change after creation: an existing topic that disagrees is altered to the spec (a release that
+   * adds or raises one upgrades its topics) instead of stopping start-up. Every other difference stops it.
+   */
+  adjustable?: readonly string[];
+  /**
    * Write a topic identity record (a UUID, key `TOPIC_IDENTITY_KEY`, partition 0) when creating the topic.
    * Consistency tokens name it, so a token from a re-created topic is refused.
    */
@@ -157,13 +162,18 @@ export function recordSize(record: ProduceRecord): number {
   return size;
 }
 
-/** Compares a spec with what exists; returns the differences as text (empty when they agree). */
+/** Compares a spec with what exists; returns the differences as text (empty when they agree), adjustable ones aside. */
 export function topicDifferences(spec: TopicSpec, existing: TopicInfo): string[] {
   const diffs: string[] = [];
   if (existing.partitions !== spec.partitions) diffs.push(`partitions is ${existing.partitions}, expected ${spec.partitions}`);
   for (const [name, value] of Object.entries(spec.configs)) {
     const actual = existing.configs[name];
-    if (actual !== undefined && actual !== value) diffs.push(`${name} is ${actual}, expected ${value}`);
+    if (actual !== undefined && actual !== value && !(spec.adjustable ?? []).includes(name)) diffs.push(`${name} is ${actual}, expected ${value}`);
   }
   return diffs;
+}
+
+/** The adjustable configs of `spec` that an existing topic lacks or holds another value of. */
+export function configsToAdjust(spec: TopicSpec, existing: TopicInfo): string[] {
+  return (spec.adjustable ?? []).filter((name) => spec.configs[name] !== undefined && existing.configs[name] !== spec.configs[name]);
 }

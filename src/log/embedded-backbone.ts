@@ -21,6 +21,7 @@ import { jadeError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import {
   TOPIC_IDENTITY_KEY,
+  configsToAdjust,
   recordSize,
   topicDifferences,
   type Backbone,
@@ -141,6 +142,13 @@ export class EmbeddedBackbone implements Backbone {
     if (existing !== undefined) {
       const diffs = topicDifferences(spec, existing.info);
       if (diffs.length > 0) throw jadeError('JADE_ERR_CONFIG_TOPIC_MISMATCH', [spec.name, diffs.join('; ')]);
+      const adjust = configsToAdjust(spec, existing.info);
+      if (adjust.length > 0) {
+        for (const name of adjust) existing.info.configs[name] = spec.configs[name]!;
+        const stored = this.meta.get(spec.name)!;
+        await this.meta.put(spec.name, { ...stored, configs: { ...existing.info.configs } });
+        this.logger.info({ topic: spec.name, configs: Object.fromEntries(adjust.map((n) => [n, spec.configs[n]])) }, 'topic configs adjusted');
+      }
       return existing.info;
     }
     if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
@@ -325,10 +333,11 @@ export class EmbeddedBackbone implements Backbone {
       if (policy.includes('compact')) {
         const ratio = Number(state.info.configs['min.cleanable.dirty.ratio'] ?? '0.5');
         const deleteRetentionMs = Number(state.info.configs['delete.retention.ms'] ?? String(24 * 3600 * 1000));
+        const lagMs = Number(state.info.configs['min.compaction.lag.ms'] ?? '0');
         const dirty = state.dirty[partition]!;
         if (!force && dirty === 0) continue;
         if (!force && dirty < ratio * state.count[partition]! && !this.hasExpiredTombstones(state, partition, end, now, deleteRetentionMs)) continue;
-        doomed.push(...this.compactionVictims(state, partition, end, now, deleteRetentionMs));
+        doomed.push(...this.compactionVictims(state, partition, this.cleanableEnd(state, partition, end, now, lagMs), now, deleteRetentionMs));
       }
       if (policy.includes('delete')) {
         const retentionMs = Number(state.info.configs['retention.ms'] ?? String(7 * 24 * 3600 * 1000));
@@ -343,6 +352,18 @@ export class EmbeddedBackbone implements Backbone {
       state.count[partition] = Math.max(0, state.count[partition]! - doomed.length);
       this.logger.debug({ topic: state.info.name, partition, removed: doomed.length }, 'cleaned partition');
     }
+  }
+
+  /**
+   * Where compaction stops, as Kafka's cleaner does: records younger than `min.compaction.lag.ms` are neither removed
+   * nor used to supersede older ones, so a record stays readable for at least that long.
+   */
+  private cleanableEnd(state: TopicState, partition: number, end: number, now: number, lagMs: number): number {
+    if (lagMs <= 0) return end;
+    for (const { key, value } of state.db.getRange({ start: [partition, 0], end: [partition, end] })) {
+      if (now - decodeFrame(value).appendTime < lagMs) return key[1];
+    }
+    return end;
   }
 
   /** Offsets superseded by a later record of the same key, and tombstones past their retention. */

@@ -38,6 +38,7 @@ import {
   readerGroup,
   recordSize,
   toOffset,
+  configsToAdjust,
   topicDifferences,
   type Backbone,
   type ConsumeOptions,
@@ -180,6 +181,17 @@ export class KafkaBackbone implements Backbone {
     }
     const diffs = topicDifferences(spec, existing);
     if (diffs.length > 0) throw jadeError('JADE_ERR_CONFIG_TOPIC_MISMATCH', [spec.name, diffs.join('; ')]);
+    const adjust = configsToAdjust(spec, existing);
+    if (adjust.length > 0) {
+      // AlterConfigs replaces a topic's dynamic configs as a whole: send every config of the spec.
+      await this.admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })) }],
+      });
+      this.logger.info({ topic: spec.name, configs: Object.fromEntries(adjust.map((n) => [n, spec.configs[n]])) }, 'topic configs adjusted');
+      this.topicCache.delete(spec.name);
+      existing = (await this.describeTopic(spec.name)) ?? existing;
+    }
     if (spec.withIdentity === true && existing.identity === undefined) {
       existing = await this.adoptIdentity(spec.name, existing);
     }

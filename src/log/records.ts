@@ -138,6 +138,37 @@ export interface ApiKeyEventRecord {
   actor: string | null;
 }
 
+/**
+ * Headers of a *conditional* write on `jade.vectors` (docs/architecture.md, "Read-modify-write on a compacted log").
+ * A record carrying them holds an id's whole state (a `VectorUpsert`, or a tombstone) computed from the state the
+ * writer read at `jade-base-version` (the offset of that state's newest record, or -1 when it had none). It applies as
+ * written when no record of the id landed after that base; otherwise it *conflicts*: a `patch` then replaces only the
+ * metadata of the id's current state, a `restore` changes nothing, and either leaves the id unsettled until replica
+ * group 0 writes a record that carries its state. Producers outside JadeVectorDB never need them.
+ */
+export const BASE_VERSION_HEADER = 'jade-base-version';
+/** See {@link BASE_VERSION_HEADER}: `patch` (a PATCH of metadata) or `restore` (replica group 0 settling an id). */
+export const CONDITIONAL_KIND_HEADER = 'jade-write';
+export type ConditionalKind = 'patch' | 'restore';
+
+/** A conditional write's headers. */
+export function conditionalHeaders(kind: ConditionalKind, baseVersion: number): Record<string, Buffer> {
+  return { [BASE_VERSION_HEADER]: Buffer.from(String(baseVersion)), [CONDITIONAL_KIND_HEADER]: Buffer.from(kind) };
+}
+
+/** The condition a record's headers carry, undefined for a plain write; throws on malformed headers. */
+export function conditionOf(headers: Readonly<Record<string, Buffer | undefined>>): { kind: ConditionalKind; baseVersion: number } | undefined {
+  const base = headers[BASE_VERSION_HEADER];
+  const kind = headers[CONDITIONAL_KIND_HEADER];
+  if (base === undefined && kind === undefined) return undefined;
+  const baseVersion = base === undefined ? Number.NaN : Number(base.toString('latin1'));
+  const kindText = kind?.toString('latin1');
+  if (!Number.isSafeInteger(baseVersion) || baseVersion < -1 || (kindText !== 'patch' && kindText !== 'restore')) {
+    throw jadeError('JADE_ERR_CODEC_INVALID_FIELD', ['headers', `a conditional write needs ${BASE_VERSION_HEADER} (an offset or -1) and ${CONDITIONAL_KIND_HEADER} (patch or restore)`]);
+  }
+  return { kind: kindText, baseVersion };
+}
+
 /** Every record the codec encodes and decodes, discriminated on `type`. */
 export type JadeRecord =
   | VectorUpsertRecord

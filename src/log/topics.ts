@@ -32,6 +32,8 @@ export interface TopicLayout {
   minInsyncReplicas: number;
   /** How long tombstones survive compaction on the vectors topic. */
   deleteRetentionMs: number;
+  /** How long a record of the vectors topic stays uncompacted (see config `minCompactionLagMs`). @default 0 */
+  minCompactionLagMs?: number;
 }
 
 /** Consumer group of index nodes in replica group `group`. */
@@ -55,7 +57,11 @@ export function topicSpecs(prefix: string, layout: TopicLayout): Record<keyof To
     withIdentity,
   });
   return {
-    vectors: spec(names.vectors, layout.partitions, compacted(), true),
+    vectors: {
+      ...spec(names.vectors, layout.partitions, compacted({ 'min.compaction.lag.ms': String(layout.minCompactionLagMs ?? 0) }), true),
+      // Added in 0.2: topics made by 0.1 get it when a 0.2 process starts.
+      adjustable: ['min.compaction.lag.ms'],
+    },
     // Never compacted: the order of creates and drops decides every incarnation.
     databases: spec(names.databases, 1, common({ 'cleanup.policy': 'delete', 'retention.ms': '-1' })),
     audit: spec(names.audit, 3, common({ 'cleanup.policy': 'delete', 'retention.ms': String(365 * 24 * 3600 * 1000) })),
@@ -71,7 +77,15 @@ export function topicSpecs(prefix: string, layout: TopicLayout): Record<keyof To
  */
 export async function ensureTopics(
   backbone: Backbone,
-  settings: { topicPrefix: string; partitions?: number; defaultPartitions: number; replicationFactor: number; minInsyncReplicas: number; deleteRetentionMs: number },
+  settings: {
+    topicPrefix: string;
+    partitions?: number;
+    defaultPartitions: number;
+    replicationFactor: number;
+    minInsyncReplicas: number;
+    deleteRetentionMs: number;
+    minCompactionLagMs?: number;
+  },
 ): Promise<{ names: TopicNames; vectors: TopicInfo }> {
   const names = topicNames(settings.topicPrefix);
   const existing = await backbone.describeTopic(names.vectors);
@@ -86,6 +100,7 @@ export async function ensureTopics(
     replicationFactor: settings.replicationFactor,
     minInsyncReplicas: settings.minInsyncReplicas,
     deleteRetentionMs: settings.deleteRetentionMs,
+    ...(settings.minCompactionLagMs === undefined ? {} : { minCompactionLagMs: settings.minCompactionLagMs }),
   });
   let vectors: TopicInfo | undefined;
   for (const [role, spec] of Object.entries(specs)) {

@@ -84,6 +84,7 @@ export class IndexNode {
       snapshotEveryMs: config.snapshotEveryMs,
       logger,
       ...(options.keyring === undefined ? {} : { encryption: { keyring: options.keyring, tempDir: config.encryptionTempDir } }),
+      ...(config.payloadEncryption && options.keyring !== undefined ? { payloadKeyring: options.keyring } : {}),
     });
     const node = new IndexNode(nodeId, host, new LocalShardReads(host, runtime), runtime, catalog, options.catalog === undefined);
     await host.start();

@@ -17,9 +17,10 @@ import type { CatalogReader } from '../catalog/catalog-reader';
 import { jadeError } from '../errors';
 import type { Backbone, ConsumedBatch, ConsumerHandle, ProduceRecord, TopicInfo } from '../log/backbone';
 import type { RecordCodec } from '../log/codec';
-import { deadLetterKey, isReservedKey, markerKey, vectorKey } from '../log/records';
+import { conditionalHeaders, deadLetterKey, isReservedKey, markerKey, vectorKey } from '../log/records';
 import { indexGroup, type TopicNames } from '../log/topics';
 import { silentLogger, type Logger } from '../logger';
+import { sealPayloads, type Keyring } from '../security/crypto';
 import { ERASURE_HEADER, type DeadLetter, type DroppedIncarnation, type HeldDatabaseInfo } from '../shard/shard';
 import { SnapshotStore, type SnapshotEncryption } from '../shard/snapshot';
 import type { OpenedShard, ShardRuntime } from './shard-runtime';
@@ -42,10 +43,15 @@ export interface ShardHostOptions {
   snapshotEveryMs?: number;
   /** Encryption at rest: live stores (LMDB), snapshots (AES-256-GCM via memory-backed temp space), payloads. */
   encryption?: SnapshotEncryption;
+  /** Set when record payloads are encrypted (config `payloadEncryption`): the records this node writes are sealed too. */
+  payloadKeyring?: Keyring;
   /** Where applies are counted. @default ApplyMetrics.process (the set /metrics exports) */
   metrics?: ApplyMetrics;
   logger?: Logger;
 }
+
+/** Restores written per round: bounded, so a log full of old metadata-only patches is settled a slice at a time. */
+const REPAIR_BATCH = 1000;
 
 /** Bounds (seconds) of the write-to-visible histogram: from a millisecond (a flush) to minutes (a node far behind). */
 export const WRITE_VISIBLE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -107,6 +113,8 @@ export interface PartitionStatus {
 
 interface OwnedPartition extends PartitionStatus {
   snapshots: SnapshotStore;
+  /** Ids whose newest record does not carry their state, as of the last applied batch (group 0 settles them). */
+  unsettled: number;
   /** The end offset at assignment: ready once applied past it. */
   readyAt: number;
   appliedSinceSnapshot: number;
@@ -114,6 +122,8 @@ interface OwnedPartition extends PartitionStatus {
   caughtUpAtMs: number;
   /** Incarnations whose tombstones and erased marker this node has already written (group 0). */
   erasuresWritten: Set<number>;
+  /** The offset after the last restores this node wrote: the next round waits until they are applied (group 0). */
+  repairsAppliedAt: number;
   /** Serialises batches, snapshots and revocation of this partition. */
   work: Promise<void>;
   assignedAtMs: number;
@@ -296,6 +306,7 @@ export class ShardHost {
       lastSnapshotDurationMs: undefined,
       deadLetters: 0,
       awaitingErasure: opened.awaitingErasure,
+      unsettled: opened.unsettled,
       databases: opened.databases,
       snapshots,
       readyAt: end,
@@ -303,6 +314,7 @@ export class ShardHost {
       changedAtMs: undefined,
       caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
       erasuresWritten: new Set(),
+      repairsAppliedAt: 0,
       work: Promise.resolve(),
       recoverySource: usable === undefined ? 'replay' : 'snapshot',
       assignedAtMs,
@@ -365,6 +377,7 @@ export class ShardHost {
       if (result.deadLetters.length > 0) await this.deadLetter(owned, result.deadLetters);
       lifecycleChanged ||= result.lifecycleChanged;
       owned.awaitingErasure = result.awaitingErasure;
+      owned.unsettled = result.unsettled;
       owned.databases = result.databases;
       const appliedUpTo = result.consumed > 0 ? records[result.consumed - 1]!.offset + 1 : owned.nextOffset;
       this.advance(owned, appliedUpTo, batch.highWatermark, result.consumed);
@@ -381,7 +394,32 @@ export class ShardHost {
     }
     // Only a dropped database awaiting its erasure needs the shard asked for ids: not one round trip per batch.
     if (owned.nextOffset >= owned.endOffset && this.options.replicaGroup === 0 && owned.awaitingErasure.length > 0) await this.erase(owned);
+    if (this.repairDue(owned)) await this.repair(owned);
     if (this.snapshotDue(owned)) await this.snapshot(owned);
+  }
+
+  /** Group 0's owner, caught up, with unsettled ids and none of its own restores still on their way through the log. */
+  private repairDue(owned: OwnedPartition): boolean {
+    return this.options.replicaGroup === 0 && owned.unsettled > 0 && owned.nextOffset >= owned.endOffset && owned.nextOffset >= owned.repairsAppliedAt;
+  }
+
+  /**
+   * Writes a `restore` for each unsettled id: its whole current state (or a tombstone), conditional on its version, so
+   * that compaction, which keeps only a key's newest record, keeps the state (docs/architecture.md, "Read-modify-write
+   * on a compacted log"). A restore overtaken by a newer write changes nothing and is followed by another round.
+   */
+  private async repair(owned: OwnedPartition): Promise<void> {
+    const repairs = await this.options.runtime.pendingRepairs(owned.partition, REPAIR_BATCH);
+    if (repairs.length === 0) return;
+    const records: ProduceRecord[] = repairs.map((r) => ({
+      key: Buffer.from(vectorKey(r.database, r.id)),
+      value: r.state === null ? null : this.options.codec.encode({ type: 'vector-upsert', database: r.database, id: r.id, values: Float32Array.from(r.state.values), metadata: r.state.metadata }),
+      headers: conditionalHeaders('restore', r.version),
+    }));
+    const keyring = this.options.payloadKeyring;
+    const acks = await this.options.backbone.produce(this.options.topics.vectors, keyring === undefined ? records : sealPayloads(keyring, records));
+    owned.repairsAppliedAt = Math.max(owned.repairsAppliedAt, ...acks.map((a) => a.offset + 1));
+    this.logger.debug({ partition: owned.partition, ids: repairs.length }, 'unsettled ids restored');
   }
 
   private advance(owned: OwnedPartition, nextOffset: number, highWatermark: number, applied: number): void {
@@ -524,6 +562,12 @@ export class ShardHost {
         if (this.options.replicaGroup === 0 && owned.lag === 0 && owned.awaitingErasure.length > 0) {
           void this.serialise(owned, () => (owned.nextOffset >= owned.endOffset ? this.erase(owned) : Promise.resolve())).catch((err: unknown) =>
             this.logger.warn({ err, partition: owned.partition }, 'erasure failed'),
+          );
+        }
+        // Likewise for ids left unsettled by the last batch before a restart, or by restores that failed.
+        if (this.repairDue(owned)) {
+          void this.serialise(owned, () => (this.repairDue(owned) ? this.repair(owned) : Promise.resolve())).catch((err: unknown) =>
+            this.logger.warn({ err, partition: owned.partition }, 'writing restores failed; will retry'),
           );
         }
       }

@@ -12,7 +12,7 @@ import type { DatabaseEventRecord } from '../log/records';
 import { compileFilter } from '../shard/filter';
 import { Keyring, type KeyringData } from '../security/crypto';
 import { VectorStore } from '../shard/vector-store';
-import { Shard, type ApplyResult, type DroppedIncarnation, type HeldDatabaseInfo, type PendingErasure, type SearchHit, type ShardVector } from '../shard/shard';
+import { Shard, type ApplyResult, type DroppedIncarnation, type HeldDatabaseInfo, type PendingErasure, type PendingRepair, type SearchHit, type ShardVector } from '../shard/shard';
 
 /** A search as it crosses to a worker: plain data (the filter is compiled on the other side). */
 export interface ShardSearch {
@@ -40,6 +40,8 @@ export interface OpenedShard {
   nextOffset: number;
   awaitingErasure: DroppedIncarnation[];
   databases: HeldDatabaseInfo[];
+  /** Ids whose newest record does not carry their state (see `Shard.pendingRepairs`). */
+  unsettled: number;
 }
 
 export interface ApplyOptions {
@@ -60,6 +62,8 @@ export interface ShardRuntime {
   count(partition: number, database: string, filter?: unknown): Promise<number>;
   databases(partition: number): Promise<HeldDatabaseInfo[]>;
   pendingErasures(partition: number): Promise<PendingErasure[]>;
+  /** Up to `limit` unsettled ids with their state, for replica group 0 to settle (see `Shard.pendingRepairs`). */
+  pendingRepairs(partition: number, limit: number): Promise<PendingRepair[]>;
   snapshotParts(partition: number, storeFile: string, indexDir: string): Promise<{ nextOffset: number; indexFiles: [number, string][] }>;
   close(partition: number): Promise<void>;
   shutdown(): Promise<void>;
@@ -139,7 +143,7 @@ export class ShardSet {
     );
     this.shards.set(request.partition, shard);
     this.scheduleIndexer();
-    return { nextOffset: shard.nextOffset, awaitingErasure: shard.awaitingErasure(), databases: shard.databases() };
+    return { nextOffset: shard.nextOffset, awaitingErasure: shard.awaitingErasure(), databases: shard.databases(), unsettled: shard.unsettledCount() };
   }
 
   /** Applies records; resolves once the shard's backlog is within its limit again (at once, usually). */
@@ -193,6 +197,10 @@ export class ShardSet {
 
   pendingErasures(partition: number): PendingErasure[] {
     return this.shard(partition).pendingErasures();
+  }
+
+  pendingRepairs(partition: number, limit: number): PendingRepair[] {
+    return this.shard(partition).pendingRepairs(limit);
   }
 
   async snapshotParts(partition: number, storeFile: string, indexDir: string): Promise<{ nextOffset: number; indexFiles: [number, string][] }> {
@@ -305,6 +313,9 @@ export class InProcessShardRuntime implements ShardRuntime {
   }
   pendingErasures(partition: number): Promise<PendingErasure[]> {
     return Promise.resolve().then(() => this.set.pendingErasures(partition));
+  }
+  pendingRepairs(partition: number, limit: number): Promise<PendingRepair[]> {
+    return Promise.resolve().then(() => this.set.pendingRepairs(partition, limit));
   }
   snapshotParts(partition: number, storeFile: string, indexDir: string): Promise<{ nextOffset: number; indexFiles: [number, string][] }> {
     return this.set.snapshotParts(partition, storeFile, indexDir);

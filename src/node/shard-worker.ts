@@ -51,6 +51,8 @@ async function dispatch(call: Call): Promise<unknown> {
       return set.databases(a[0] as number);
     case 'pendingErasures':
       return set.pendingErasures(a[0] as number);
+    case 'pendingRepairs':
+      return set.pendingRepairs(a[0] as number, a[1] as number);
     case 'snapshotParts':
       return set.snapshotParts(a[0] as number, a[1] as string, a[2] as string);
     case 'close':

@@ -9,7 +9,7 @@ import { JadeError, type ErrorCode } from '../errors';
 import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodecOptions } from '../log/codec';
 import type { DatabaseEventRecord } from '../log/records';
-import type { ApplyResult, HeldDatabaseInfo, PendingErasure, SearchHit, ShardVector } from '../shard/shard';
+import type { ApplyResult, HeldDatabaseInfo, PendingErasure, PendingRepair, SearchHit, ShardVector } from '../shard/shard';
 import type { ApplyOptions, BacklogOptions, OpenedShard, OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
 
 interface WorkerError {
@@ -129,6 +129,9 @@ export class WorkerShardRuntime implements ShardRuntime {
   }
   pendingErasures(partition: number): Promise<PendingErasure[]> {
     return this.thread(partition).call('pendingErasures', partition);
+  }
+  pendingRepairs(partition: number, limit: number): Promise<PendingRepair[]> {
+    return this.thread(partition).call('pendingRepairs', partition, limit);
   }
   snapshotParts(partition: number, storeFile: string, indexDir: string): Promise<{ nextOffset: number; indexFiles: [number, string][] }> {
     return this.thread(partition).call('snapshotParts', partition, storeFile, indexDir);

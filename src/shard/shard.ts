@@ -12,12 +12,12 @@ import type { CatalogState } from '../catalog/catalog-state';
 import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodec } from '../log/codec';
 import { partitionForKey } from '../log/murmur2';
-import { isReservedKey, parseMarkerKey, parseVectorKey, type DatabaseDefinition, type DatabaseMarkerRecord, type JsonObject } from '../log/records';
+import { conditionOf, isReservedKey, parseMarkerKey, parseVectorKey, type DatabaseDefinition, type DatabaseMarkerRecord, type JsonObject } from '../log/records';
 import { silentLogger, type Logger } from '../logger';
 import { openPayload, type Keyring } from '../security/crypto';
 import type { CompiledFilter } from './filter';
 import { VectorIndex, type ValueSource } from './hnsw-index';
-import { VectorStore, type ShardMeta, type StoreOp, type StoredVector } from './vector-store';
+import { VectorStore, type IdVersion, type ShardMeta, type StoreOp, type StoredVector } from './vector-store';
 
 /** Header that marks the tombstones of an erasure: they delete ids of a dropped incarnation and are never dead letters. */
 export const ERASURE_HEADER = 'jade-erasure';
@@ -42,6 +42,8 @@ export interface ApplyResult {
   deadLetters: DeadLetter[];
   /** Set when a marker names a catalog offset the catalog has not reached: catch up, then apply the rest. */
   waitForCatalogOffset?: number;
+  /** Ids whose newest record does not carry their state: replica group 0 settles them once caught up. */
+  unsettled: number;
 }
 
 /** A database a shard holds: its live vectors, and the graph slots they take (deleted ones included, until reused). */
@@ -66,6 +68,17 @@ export interface PendingErasure {
   ids: string[];
 }
 
+/**
+ * An unsettled id's state, for replica group 0 to write as a `restore` (docs/architecture.md, "Read-modify-write on a
+ * compacted log"): its values and metadata, or null when the id is deleted, as of `version`.
+ */
+export interface PendingRepair {
+  database: string;
+  id: string;
+  version: number;
+  state: { values: number[]; metadata: JsonObject | null } | null;
+}
+
 export interface SearchRequest {
   vector: Float32Array;
   topK: number;
@@ -87,6 +100,17 @@ export interface ShardVector {
   id: string;
   values: number[];
   metadata: JsonObject | null;
+  /**
+   * The offset of the newest record applied under the id, when known (a store written before versions existed has
+   * none): the base a read-modify-write names. Internal; the REST API does not show it.
+   */
+  version?: number;
+}
+
+/** Changes of a batch not committed yet, by `incarnation/id`. */
+interface PendingChanges {
+  vectors: Map<string, StoredVector | null>;
+  versions: Map<string, IdVersion>;
 }
 
 interface HeldDatabase {
@@ -193,8 +217,7 @@ export class Shard {
     this.assertOpen();
     const deadLetters: DeadLetter[] = [];
     const ops: StoreOp[] = [];
-    /** Changes of this batch not committed yet, by `incarnation/id` (null: deleted). */
-    const pending = new Map<string, StoredVector | null>();
+    const pending: PendingChanges = { vectors: new Map(), versions: new Map() };
     let consumed = 0;
     let lifecycleChanged = false;
     let meta = this.meta;
@@ -202,7 +225,8 @@ export class Shard {
       if (ops.length === 0 && meta.nextOffset === this.meta.nextOffset) return;
       this.store.commit(ops, meta);
       ops.length = 0;
-      pending.clear();
+      pending.vectors.clear();
+      pending.versions.clear();
       this.meta = meta;
     };
 
@@ -217,7 +241,15 @@ export class Shard {
           // A marker ahead of a complete catalog names a create that never happened: it is void, not awaited.
           if (this.options.catalog.nextOffset <= marker.incarnation && options.catalogComplete !== true) {
             flush();
-            return { consumed, deadLetters, lifecycleChanged, awaitingErasure: this.awaitingErasure(), databases: this.databases(), waitForCatalogOffset: marker.incarnation };
+            return {
+              consumed,
+              deadLetters,
+              lifecycleChanged,
+              awaitingErasure: this.awaitingErasure(),
+              databases: this.databases(),
+              waitForCatalogOffset: marker.incarnation,
+              unsettled: this.store.unsettledCount(),
+            };
           }
           flush();
           meta = this.applyMarker(marker, record.offset);
@@ -237,7 +269,7 @@ export class Shard {
       consumed += 1;
     }
     flush();
-    return { consumed, deadLetters, lifecycleChanged, awaitingErasure: this.awaitingErasure(), databases: this.databases() };
+    return { consumed, deadLetters, lifecycleChanged, awaitingErasure: this.awaitingErasure(), databases: this.databases(), unsettled: this.store.unsettledCount() };
   }
 
   search(database: string, request: SearchRequest): SearchHit[] {
@@ -279,7 +311,31 @@ export class Shard {
     const out: ShardVector[] = [];
     for (const id of ids) {
       const stored = this.store.get(held.incarnation, id);
-      if (stored !== undefined) out.push({ id, values: Array.from(stored.values), metadata: stored.metadata });
+      if (stored === undefined) continue;
+      const version = this.store.version(held.incarnation, id);
+      out.push({ id, values: Array.from(stored.values), metadata: stored.metadata, ...(version === undefined ? {} : { version: version.offset }) });
+    }
+    return out;
+  }
+
+  /**
+   * Up to `limit` unsettled ids of live databases with their current state (replica group 0 writes each as a
+   * `restore`). Ids of a dropped incarnation are left to its erasure.
+   */
+  pendingRepairs(limit: number): PendingRepair[] {
+    this.assertOpen();
+    const out: PendingRepair[] = [];
+    for (const { incarnation, id } of this.store.unsettledIds(limit)) {
+      const held = this.held.get(incarnation);
+      const version = this.store.version(incarnation, id);
+      if (held === undefined || version === undefined) continue;
+      const stored = this.store.get(incarnation, id);
+      out.push({
+        database: held.name,
+        id,
+        version: version.offset,
+        state: stored === undefined ? null : { values: Array.from(stored.values), metadata: stored.metadata },
+      });
     }
     return out;
   }
@@ -309,6 +365,12 @@ export class Shard {
     let n = 0;
     for (const { vector } of this.store.entries(held.incarnation)) if (filter.matches(vector.metadata)) n += 1;
     return n;
+  }
+
+  /** Ids whose newest record does not carry their state: what `pendingRepairs` lists. */
+  unsettledCount(): number {
+    this.assertOpen();
+    return this.store.unsettledCount();
   }
 
   /** Dropped incarnations whose `erased` marker this partition has not applied yet (cheap: no ids). */
@@ -462,7 +524,7 @@ export class Shard {
     this.held.delete(incarnation);
   }
 
-  private applyVector(record: ConsumedRecord, meta: ShardMeta, ops: StoreOp[], pending: Map<string, StoredVector | null>): DeadLetter | undefined {
+  private applyVector(record: ConsumedRecord, meta: ShardMeta, ops: StoreOp[], pending: PendingChanges): DeadLetter | undefined {
     try {
       if (record.key === null) throw jadeError('JADE_ERR_KEY_INVALID', ['a vector record needs a key <database>/<id>']);
       const { database, id } = parseVectorKey(record.key);
@@ -471,12 +533,18 @@ export class Shard {
         throw jadeError('JADE_ERR_SHARD_WRONG_PARTITION', [record.key.toString('utf8'), expectedPartition, this.partition]);
       }
       const incarnation = meta.current[database];
+      const condition = conditionOf(record.headers);
       if (record.value === null) {
         if (incarnation === undefined) {
           if (record.headers[ERASURE_HEADER] !== undefined) return undefined; // erasing a dropped incarnation
           throw jadeError('JADE_ERR_SHARD_DATABASE_NOT_LIVE', [database]);
         }
-        this.remove(this.held.get(incarnation)!, id, ops, pending);
+        const held = this.held.get(incarnation)!;
+        if (condition !== undefined && this.conflicts(incarnation, id, condition.baseVersion, pending)) {
+          this.touch(incarnation, id, record.offset, ops, pending);
+          return undefined;
+        }
+        this.remove(held, id, record.offset, ops, pending);
         return undefined;
       }
       const decoded = this.options.codec.decode(openPayload(this.options.keyring, { key: record.key, value: record.value, headers: record.headers }));
@@ -487,23 +555,30 @@ export class Shard {
       if (incarnation === undefined) throw jadeError('JADE_ERR_SHARD_DATABASE_NOT_LIVE', [database]);
       const held = this.held.get(incarnation)!;
       const key = `${incarnation}/${id}`;
-      const existing = pending.has(key) ? pending.get(key) ?? undefined : this.store.get(incarnation, id);
+      const existing = pending.vectors.has(key) ? pending.vectors.get(key) ?? undefined : this.store.get(incarnation, id);
       if (decoded.type === 'vector-patch') {
-        // Patching an absent id is a no-op: its upsert may have been deleted since, and replays must agree.
-        if (existing === undefined) return undefined;
-        const patched: StoredVector = { ...existing, metadata: decoded.metadata };
-        ops.push({ kind: 'put', incarnation, id, vector: patched });
-        pending.set(key, patched);
+        // Written by releases before 0.2 (metadata only). Patching an absent id is a no-op: its upsert may have been
+        // deleted since, and replays must agree. A patched id is unsettled: its newest record lacks its values.
+        if (existing === undefined) {
+          this.touch(incarnation, id, record.offset, ops, pending, false);
+          return undefined;
+        }
+        this.put(incarnation, id, { ...existing, metadata: decoded.metadata }, record.offset, true, ops, pending);
         return undefined;
       }
       validateValues(decoded.values, held.definition);
+      if (condition !== undefined && this.conflicts(incarnation, id, condition.baseVersion, pending)) {
+        // Another write landed after the state this one was computed from: a patch keeps that write's values and
+        // sets its metadata; a restore is out of date and changes nothing.
+        if (condition.kind === 'patch' && existing !== undefined) this.put(incarnation, id, { ...existing, metadata: decoded.metadata }, record.offset, true, ops, pending);
+        else this.touch(incarnation, id, record.offset, ops, pending);
+        return undefined;
+      }
       const label = existing?.label ?? held.index.allocateLabel();
       // Visible to searches as soon as the batch commits; linked into the graph by the background indexer.
       held.index.upsert(label, decoded.values, { defer: true });
       held.ids[label] = id;
-      const stored: StoredVector = { label, values: decoded.values, metadata: decoded.metadata };
-      ops.push({ kind: 'put', incarnation, id, vector: stored });
-      pending.set(key, stored);
+      this.put(incarnation, id, { label, values: decoded.values, metadata: decoded.metadata }, record.offset, false, ops, pending);
       return undefined;
     } catch (err) {
       // A missing key is the configuration's fault, not the record's: stop here rather than skip records a
@@ -513,14 +588,42 @@ export class Shard {
     }
   }
 
-  private remove(held: HeldDatabase, id: string, ops: StoreOp[], pending: Map<string, StoredVector | null>): void {
+  /**
+   * Whether a record of the id landed after `baseVersion`. An id whose version the store does not know (its records
+   * compacted away, or a store from before versions) cannot conflict: the conditional record is then its newest.
+   */
+  private conflicts(incarnation: number, id: string, baseVersion: number, pending: PendingChanges): boolean {
+    const key = `${incarnation}/${id}`;
+    const version = pending.versions.get(key) ?? this.store.version(incarnation, id);
+    return version !== undefined && version.offset > baseVersion;
+  }
+
+  private put(incarnation: number, id: string, vector: StoredVector, offset: number, unsettled: boolean, ops: StoreOp[], pending: PendingChanges): void {
+    const key = `${incarnation}/${id}`;
+    ops.push({ kind: 'put', incarnation, id, vector, version: offset, unsettled });
+    pending.vectors.set(key, vector);
+    pending.versions.set(key, { offset, deleted: false });
+  }
+
+  /** Records that a record landed under the id without changing its state (unsettled unless said otherwise). */
+  private touch(incarnation: number, id: string, offset: number, ops: StoreOp[], pending: PendingChanges, unsettled = true): void {
+    const key = `${incarnation}/${id}`;
+    const deleted = (pending.vectors.has(key) ? pending.vectors.get(key) ?? undefined : this.store.get(incarnation, id)) === undefined;
+    ops.push({ kind: 'touch', incarnation, id, version: offset, unsettled, deleted });
+    pending.versions.set(key, { offset, deleted });
+  }
+
+  private remove(held: HeldDatabase, id: string, offset: number, ops: StoreOp[], pending: PendingChanges): void {
     const key = `${held.incarnation}/${id}`;
-    const existing = pending.has(key) ? pending.get(key) ?? undefined : this.store.get(held.incarnation, id);
-    if (existing === undefined) return;
-    held.index.remove(existing.label);
-    held.ids[existing.label] = undefined;
-    ops.push({ kind: 'delete', incarnation: held.incarnation, id });
-    pending.set(key, null);
+    const existing = pending.vectors.has(key) ? pending.vectors.get(key) ?? undefined : this.store.get(held.incarnation, id);
+    if (existing !== undefined) {
+      held.index.remove(existing.label);
+      held.ids[existing.label] = undefined;
+    }
+    // A delete of an absent id still records its version: a conditional write based on an older state conflicts.
+    ops.push({ kind: 'delete', incarnation: held.incarnation, id, version: offset, unsettled: false });
+    pending.vectors.set(key, null);
+    pending.versions.set(key, { offset, deleted: true });
   }
 
   private deadLetter(record: ConsumedRecord, err: unknown): DeadLetter {

@@ -8,6 +8,11 @@
  *
  * Vectors are stored as bytes (lmdb-js's default encoder mangles typed arrays nested in values):
  *   u32 label | u32 dimension | float32 LE values | metadata JSON (UTF-8, empty when none)
+ *
+ * Beside them, per id: its *version* (the offset of the newest record applied under its key, deletes included), which
+ * conditional writes compare against, and the set of *unsettled* ids, whose newest record does not carry their state
+ * (see docs/architecture.md, "Read-modify-write on a compacted log"). A store written before versions existed has
+ * none: an id without a version is treated as one no conditional write can conflict with.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,25 +36,32 @@ export interface ShardMeta {
   dropped: Record<string, { name: string; erased: boolean; droppedAtOffset: number }>;
 }
 
+/**
+ * A change to one id, with the offset of the record that caused it (its new version) and whether that record leaves
+ * the id unsettled (its newest record then does not carry its state, and replica group 0 writes one that does).
+ */
 export type StoreOp =
-  | { kind: 'put'; incarnation: number; id: string; vector: StoredVector }
-  | { kind: 'delete'; incarnation: number; id: string };
+  | { kind: 'put'; incarnation: number; id: string; vector: StoredVector; version: number; unsettled: boolean }
+  | { kind: 'delete'; incarnation: number; id: string; version: number; unsettled: boolean }
+  | { kind: 'touch'; incarnation: number; id: string; version: number; unsettled: boolean; deleted: boolean };
+
+/** What the store knows of an id's newest record: its offset, and whether it deleted the id. */
+export interface IdVersion {
+  offset: number;
+  deleted: boolean;
+}
 
 const EMPTY_META: ShardMeta = { nextOffset: 0, current: {}, dropped: {} };
 
 export class VectorStore {
-  private inner: { root: RootDatabase; vectors: Database<Buffer, [number, string]>; meta: Database<ShardMeta, string> } | undefined;
+  private inner: StoreHandles | undefined;
 
   private constructor(
     readonly dir: string,
     root: RootDatabase,
     private readonly encrypted: boolean,
   ) {
-    this.inner = {
-      root,
-      vectors: root.openDB<Buffer, [number, string]>({ name: 'vectors', encoding: 'binary' }),
-      meta: root.openDB<ShardMeta, string>({ name: 'meta', encoding: 'msgpack' }),
-    };
+    this.inner = openHandles(root);
   }
 
   /**
@@ -60,7 +72,7 @@ export class VectorStore {
     fs.mkdirSync(dir, { recursive: true });
     const root = open({
       path: path.join(dir, 'live.mdb'),
-      maxDbs: 4,
+      maxDbs: 8,
       noSync: true,
       ...(options.encryptionKey === undefined ? {} : { encryptionKey: options.encryptionKey }),
     });
@@ -77,11 +89,10 @@ export class VectorStore {
       fs.copyFileSync(file, path.join(dir, 'live.mdb'));
       return;
     }
-    const source = open({ path: file, maxDbs: 4, readOnly: true });
+    const source = open({ path: file, maxDbs: 8, readOnly: true });
     const store = VectorStore.open(dir, options);
     try {
-      const { root, vectors, meta } = store.handle();
-      await copyDatabases(source, { root, vectors, meta });
+      await copyDatabases(source, store.handle());
     } finally {
       await store.close();
       await source.close();
@@ -95,6 +106,24 @@ export class VectorStore {
   get(incarnation: number, id: string): StoredVector | undefined {
     const bytes = this.handle().vectors.get([incarnation, id]);
     return bytes === undefined ? undefined : decodeVector(bytes);
+  }
+
+  /** The offset of the newest record applied under an id (deletes included), if the store knows it. */
+  version(incarnation: number, id: string): IdVersion | undefined {
+    const value = this.handle().versions.get([incarnation, id]);
+    return value === undefined ? undefined : { offset: Math.abs(value) - 1, deleted: value < 0 };
+  }
+
+  /** How many ids await a record that carries their state. */
+  unsettledCount(): number {
+    return this.handle().unsettled.getCount();
+  }
+
+  /** Up to `limit` unsettled ids, in key order. */
+  unsettledIds(limit: number): { incarnation: number; id: string }[] {
+    const out: { incarnation: number; id: string }[] = [];
+    for (const key of this.handle().unsettled.getKeys({ limit })) out.push({ incarnation: key[0], id: key[1] });
+    return out;
   }
 
   /** The label of an id, without decoding its values. */
@@ -153,11 +182,16 @@ export class VectorStore {
 
   /** Commits a batch's changes together with the state after it: the store is always at an exact offset. */
   commit(ops: readonly StoreOp[], meta: ShardMeta): void {
-    const { root, vectors, meta: metaDb } = this.handle();
+    const { root, vectors, versions, unsettled, meta: metaDb } = this.handle();
     root.transactionSync(() => {
       for (const op of ops) {
-        if (op.kind === 'put') vectors.putSync([op.incarnation, op.id], encodeVector(op.vector));
-        else vectors.removeSync([op.incarnation, op.id]);
+        const key: [number, string] = [op.incarnation, op.id];
+        if (op.kind === 'put') vectors.putSync(key, encodeVector(op.vector));
+        else if (op.kind === 'delete') vectors.removeSync(key);
+        // Offsets are stored plus one, negated for a delete, so that offset 0 keeps its sign.
+        versions.putSync(key, op.kind === 'delete' || (op.kind === 'touch' && op.deleted) ? -(op.version + 1) : op.version + 1);
+        if (op.unsettled) unsettled.putSync(key, true);
+        else unsettled.removeSync(key);
       }
       metaDb.putSync('state', meta);
     });
@@ -165,9 +199,12 @@ export class VectorStore {
 
   /** Removes every vector of an incarnation (after its drop marker), in the same transaction as the new state. */
   dropIncarnation(incarnation: number, meta: ShardMeta): void {
-    const { root, vectors, meta: metaDb } = this.handle();
+    const { root, vectors, versions, unsettled, meta: metaDb } = this.handle();
+    const range = { start: [incarnation, ''], end: [incarnation + 1, ''] };
     root.transactionSync(() => {
-      for (const key of vectors.getKeys({ start: [incarnation, ''], end: [incarnation + 1, ''] })) vectors.removeSync(key);
+      for (const db of [vectors, versions, unsettled] as Database<unknown, [number, string]>[]) {
+        for (const key of db.getKeys(range)) db.removeSync(key);
+      }
       metaDb.putSync('state', meta);
     });
   }
@@ -179,13 +216,9 @@ export class VectorStore {
    */
   async copyTo(file: string): Promise<void> {
     if (this.encrypted) {
-      const target = open({ path: file, maxDbs: 4, noSync: true });
+      const target = open({ path: file, maxDbs: 8, noSync: true });
       try {
-        await copyDatabases(this.handle().root, {
-          root: target,
-          vectors: target.openDB<Buffer, [number, string]>({ name: 'vectors', encoding: 'binary' }),
-          meta: target.openDB<ShardMeta, string>({ name: 'meta', encoding: 'msgpack' }),
-        });
+        await copyDatabases(this.handle().root, openHandles(target));
         await target.flushed;
       } finally {
         await target.close();
@@ -216,33 +249,55 @@ export class VectorStore {
     fs.rmSync(path.join(this.dir, 'live.mdb-lock'), { force: true });
   }
 
-  private handle(): NonNullable<VectorStore['inner']> {
+  private handle(): StoreHandles {
     if (this.inner === undefined) throw jadeError('JADE_ERR_SHARD_CLOSED', [`vector store in ${this.dir}`]);
     return this.inner;
   }
 }
 
-/** Copies the vectors and the state of one environment into another's (empty) databases, in bounded transactions. */
-async function copyDatabases(
-  source: RootDatabase,
-  target: { root: RootDatabase; vectors: Database<Buffer, [number, string]>; meta: Database<ShardMeta, string> },
-): Promise<void> {
-  const vectors = source.openDB<Buffer, [number, string]>({ name: 'vectors', encoding: 'binary' });
-  const meta = source.openDB<ShardMeta, string>({ name: 'meta', encoding: 'msgpack' });
-  let batch: { key: [number, string]; value: Buffer }[] = [];
-  const flush = (): void => {
-    const rows = batch;
-    batch = [];
-    target.root.transactionSync(() => {
-      for (const { key, value } of rows) target.vectors.putSync(key, value);
-    });
+interface StoreHandles {
+  root: RootDatabase;
+  vectors: Database<Buffer, [number, string]>;
+  /** Offset + 1 of each id's newest record, negated when it was a delete (see `commit`). */
+  versions: Database<number, [number, string]>;
+  /** Ids whose newest record does not carry their state. */
+  unsettled: Database<boolean, [number, string]>;
+  meta: Database<ShardMeta, string>;
+}
+
+function openHandles(root: RootDatabase): StoreHandles {
+  return {
+    root,
+    vectors: root.openDB<Buffer, [number, string]>({ name: 'vectors', encoding: 'binary' }),
+    versions: root.openDB<number, [number, string]>({ name: 'versions', encoding: 'msgpack' }),
+    unsettled: root.openDB<boolean, [number, string]>({ name: 'unsettled', encoding: 'msgpack' }),
+    meta: root.openDB<ShardMeta, string>({ name: 'meta', encoding: 'msgpack' }),
   };
-  for (const { key, value } of vectors.getRange()) {
-    // LMDB reuses the memory of a range's values: copy before holding on to one.
-    batch.push({ key, value: Buffer.from(value) });
-    if (batch.length >= 10_000) flush();
-  }
-  flush();
+}
+
+/** Copies every database and the state of one environment into another's (empty) ones, in bounded transactions. */
+async function copyDatabases(source: RootDatabase, target: StoreHandles): Promise<void> {
+  const from = openHandles(source);
+  const copy = <V>(db: Database<V, [number, string]>, into: Database<V, [number, string]>, clone: (value: V) => V): void => {
+    let batch: { key: [number, string]; value: V }[] = [];
+    const flush = (): void => {
+      const rows = batch;
+      batch = [];
+      target.root.transactionSync(() => {
+        for (const { key, value } of rows) into.putSync(key, value);
+      });
+    };
+    for (const { key, value } of db.getRange()) {
+      batch.push({ key, value: clone(value) });
+      if (batch.length >= 10_000) flush();
+    }
+    flush();
+  };
+  // LMDB reuses the memory of a range's binary values: copy before holding on to one.
+  copy(from.vectors, target.vectors, (value) => Buffer.from(value));
+  copy(from.versions, target.versions, (value) => value);
+  copy(from.unsettled, target.unsettled, (value) => value);
+  const meta = from.meta;
   const state = meta.get('state');
   if (state !== undefined) target.meta.putSync('state', state);
   await target.root.flushed;

@@ -67,6 +67,9 @@ class SlowApplyRuntime implements ShardRuntime {
   pendingErasures(partition: number) {
     return this.inner.pendingErasures(partition);
   }
+  pendingRepairs(partition: number, limit: number) {
+    return this.inner.pendingRepairs(partition, limit);
+  }
   snapshotParts(partition: number, storeFile: string, indexDir: string) {
     return this.inner.snapshotParts(partition, storeFile, indexDir);
   }

@@ -71,6 +71,37 @@ describe('embedded log on disk', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('leaves records younger than min.compaction.lag.ms uncompacted, and they supersede nothing yet', async () => {
+    const dir = tempDir();
+    const backbone = EmbeddedBackbone.open({ dir });
+    await backbone.ensureTopic({ name: 'c', partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' } });
+    await backbone.produce('c', [{ key: Buffer.from('x'), value: Buffer.from('1') }, { key: Buffer.from('x'), value: Buffer.from('2') }, { key: Buffer.from('y'), value: Buffer.from('3') }]);
+    await backbone.compactNow();
+    expect(await backbone.startOffsets('c')).toEqual([0]);
+    await backbone.close();
+    // The same records once the lag is over: x's first value goes.
+    const again = EmbeddedBackbone.open({ dir });
+    await again.ensureTopic({ name: 'c', partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0' }, adjustable: ['min.compaction.lag.ms'] });
+    await again.compactNow();
+    expect(await again.startOffsets('c')).toEqual([1]);
+    await again.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adjusts an existing topic’s adjustable configs and refuses any other difference', async () => {
+    const dir = tempDir();
+    const backbone = EmbeddedBackbone.open({ dir });
+    await backbone.ensureTopic({ name: 't', partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } });
+    const spec = { name: 't', partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '5000' }, adjustable: ['min.compaction.lag.ms'] };
+    expect((await backbone.ensureTopic(spec)).configs['min.compaction.lag.ms']).toBe('5000');
+    await backbone.close();
+    const reopened = EmbeddedBackbone.open({ dir });
+    expect((await reopened.describeTopic('t'))?.configs['min.compaction.lag.ms']).toBe('5000');
+    await expectJadeError(reopened.ensureTopic({ ...spec, configs: { ...spec.configs, 'cleanup.policy': 'delete' } }), 'JADE_ERR_CONFIG_TOPIC_MISMATCH');
+    await reopened.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses calls after close', async () => {
     const dir = tempDir();
     const backbone = EmbeddedBackbone.open({ dir });

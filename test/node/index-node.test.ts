@@ -78,7 +78,7 @@ describe.each([0, 2])('index node on the embedded log (shard threads: %i)', (sha
     }
     expect(total).toBe(300);
     const p7 = partitionForKey(vectorKey('docs', 'id-7'), P);
-    expect(await node.reads.get(p7, 'docs', ['id-7'], { minOffset: last.get(p7) ?? 0 })).toEqual([{ id: 'id-7', values: [7, 0, 0, 1], metadata: { i: 7 } }]);
+    expect(await node.reads.get(p7, 'docs', ['id-7'], { minOffset: last.get(p7) ?? 0 })).toMatchObject([{ id: 'id-7', values: [7, 0, 0, 1], metadata: { i: 7 } }]);
     const hits = await node.reads.search(p7, 'docs', { vector: [7, 0, 0, 1], topK: 1, exact: true });
     expect(hits[0]).toMatchObject({ id: 'id-7', score: 0, metadata: { i: 7 } });
     await expect(node.reads.search(p7, 'nope', { vector: [1, 1, 1, 1], topK: 1 })).rejects.toMatchObject({ code: 'JADE_ERR_SHARD_DATABASE_NOT_HELD' });

@@ -5,7 +5,7 @@ import { CatalogState } from '../../src/catalog/catalog-state';
 import type { ConsumedRecord } from '../../src/log/backbone';
 import { RecordCodec } from '../../src/log/codec';
 import { partitionForKey } from '../../src/log/murmur2';
-import { markerKey, vectorKey, type DatabaseDefinition, type JsonObject, type MarkerKind } from '../../src/log/records';
+import { conditionalHeaders, markerKey, vectorKey, type ConditionalKind, type DatabaseDefinition, type JsonObject, type MarkerKind } from '../../src/log/records';
 import { ERASURE_HEADER, Shard } from '../../src/shard/shard';
 
 const codec = RecordCodec.load();
@@ -42,8 +42,19 @@ class Log {
   marker(kind: MarkerKind, db: string, incarnation: number, def: DatabaseDefinition | null = null): ConsumedRecord {
     return this.push(Buffer.from(markerKey(db, incarnation, kind)), codec.encode({ type: 'database-marker', kind, database: db, incarnation, definition: def }));
   }
-  upsert(db: string, id: string, values: number[], metadata: JsonObject | null = null): ConsumedRecord {
-    return this.push(Buffer.from(vectorKey(db, id)), codec.encode({ type: 'vector-upsert', database: db, id, values: Float32Array.from(values), metadata }));
+  upsert(db: string, id: string, values: number[], metadata: JsonObject | null = null, headers: Record<string, Buffer> = {}): ConsumedRecord {
+    return this.push(Buffer.from(vectorKey(db, id)), codec.encode({ type: 'vector-upsert', database: db, id, values: Float32Array.from(values), metadata }), headers);
+  }
+  /** A conditional full-state write, as the gateway's PATCH (or group 0's restore) writes it. */
+  conditional(kind: ConditionalKind, base: number, db: string, id: string, state: { values: number[]; metadata: JsonObject | null } | null): ConsumedRecord {
+    const headers = conditionalHeaders(kind, base);
+    return state === null ? this.tombstone(db, id, headers) : this.upsert(db, id, state.values, state.metadata, headers);
+  }
+  /** What Kafka's cleaner leaves: the newest record of each key, in offset order (markers have unique keys). */
+  compacted(): ConsumedRecord[] {
+    const newest = new Map<string, number>();
+    for (const r of this.records) newest.set(r.key!.toString('latin1'), r.offset);
+    return this.records.filter((r) => newest.get(r.key!.toString('latin1')) === r.offset);
   }
   patch(db: string, id: string, metadata: JsonObject | null): ConsumedRecord {
     return this.push(Buffer.from(vectorKey(db, id)), codec.encode({ type: 'vector-patch', database: db, id, metadata }));
@@ -82,9 +93,12 @@ describe('Shard', () => {
     expect(result.consumed).toBe(5);
     expect(shard.nextOffset).toBe(5);
     expect(shard.get('docs', [a!, b!])).toEqual([
-      { id: a, values: [1, 0, 0], metadata: { color: 'blue' } },
-      { id: b, values: [5, 5, 5], metadata: { tag: 'x' } },
+      { id: a, values: [1, 0, 0], metadata: { color: 'blue' }, version: 3 },
+      { id: b, values: [5, 5, 5], metadata: { tag: 'x' }, version: 4 },
     ]);
+    // A metadata-only patch (written by releases before 0.2) leaves its id unsettled: its newest record lacks values.
+    expect(result.unsettled).toBe(1);
+    expect(shard.pendingRepairs(10)).toEqual([{ database: 'docs', id: b, version: 4, state: { values: [5, 5, 5], metadata: { tag: 'x' } } }]);
     const hits = shard.search('docs', { vector: Float32Array.from([1, 0, 0]), topK: 5 });
     expect(hits.map((h) => h.id)).toEqual([a, b]);
     expect(hits[0]!.score).toBeCloseTo(0);
@@ -185,7 +199,7 @@ describe('Shard', () => {
     log.marker('create', 'docs', 2, definition('docs'));
     log.upsert('docs', ids[1]!, [9, 9, 9]);
     shard.apply(log.records);
-    expect(shard.get('docs', ids)).toEqual([{ id: ids[1], values: [9, 9, 9], metadata: null }]);
+    expect(shard.get('docs', ids)).toMatchObject([{ id: ids[1], values: [9, 9, 9], metadata: null }]);
     await shard.close();
   });
 
@@ -207,5 +221,113 @@ describe('Shard', () => {
     expect(shard.apply(log.records).consumed).toBe(log.records.length);
     expect(shard.count('docs')).toBe(50);
     await shard.close();
+  });
+
+  describe('conditional writes (read-modify-write on a compacted log)', () => {
+    /** Applies `records` to a fresh shard in a directory of its own and returns what `ids` read as. */
+    const replay = async (records: ConsumedRecord[], ids: string[]): Promise<unknown> => {
+      const other = fs.mkdtempSync(path.join(os.tmpdir(), 'jade-shard-replay-'));
+      const shard = Shard.open({ partition: PARTITION, partitionCount: P, dir: other, codec, catalog });
+      try {
+        shard.apply(records);
+        return shard.get('docs', ids).map(({ id, values, metadata }) => ({ id, values, metadata }));
+      } finally {
+        await shard.close();
+        fs.rmSync(other, { recursive: true, force: true });
+      }
+    };
+
+    it('a patch with no write after its base applies as the whole state and survives compaction', async () => {
+      const shard = open();
+      const log = new Log();
+      const [x, y] = idsInPartition('docs', 2);
+      log.marker('create', 'docs', 0, definition('docs'));
+      log.upsert('docs', x!, [1, 2, 3], { v: 1 });
+      log.conditional('patch', 1, 'docs', x!, { values: [1, 2, 3], metadata: { v: 2 } });
+      log.upsert('docs', y!, [4, 5, 6]);
+      const result = shard.apply(log.records);
+      expect(result.unsettled).toBe(0);
+      const live = shard.get('docs', [x!, y!]).map(({ id, values, metadata }) => ({ id, values, metadata }));
+      expect(live).toEqual([
+        { id: x, values: [1, 2, 3], metadata: { v: 2 } },
+        { id: y, values: [4, 5, 6], metadata: null },
+      ]);
+      // Only the patch survives under x's key: alone it reproduces x.
+      expect(log.compacted().map((r) => r.offset)).toEqual([0, 2, 3]);
+      expect(await replay(log.compacted(), [x!, y!])).toEqual(live);
+      await shard.close();
+    });
+
+    it('a patch after a concurrent upsert keeps the upsert values, and group 0 settles the id for compaction', async () => {
+      const shard = open();
+      const log = new Log();
+      const [x] = idsInPartition('docs', 1);
+      log.marker('create', 'docs', 0, definition('docs'));
+      log.upsert('docs', x!, [1, 1, 1], { v: 1 });
+      log.upsert('docs', x!, [9, 9, 9], { v: 'upsert' }); // lands after the patch's read at offset 1
+      log.conditional('patch', 1, 'docs', x!, { values: [1, 1, 1], metadata: { v: 'patch' } });
+      expect(shard.apply(log.records).unsettled).toBe(1);
+      expect(shard.get('docs', [x!])).toEqual([{ id: x, values: [9, 9, 9], metadata: { v: 'patch' }, version: 3 }]);
+      // Before the restore, the compacted log alone would bring the replaced values back: that is why it is written.
+      expect(await replay(log.compacted(), [x!])).toEqual([{ id: x, values: [1, 1, 1], metadata: { v: 'patch' } }]);
+      const [repair] = shard.pendingRepairs(10);
+      expect(repair).toEqual({ database: 'docs', id: x, version: 3, state: { values: [9, 9, 9], metadata: { v: 'patch' } } });
+      log.conditional('restore', repair!.version, 'docs', x!, repair!.state);
+      expect(shard.apply(log.records).unsettled).toBe(0);
+      expect(await replay(log.compacted(), [x!])).toEqual([{ id: x, values: [9, 9, 9], metadata: { v: 'patch' } }]);
+      expect(await replay(log.records, [x!])).toEqual([{ id: x, values: [9, 9, 9], metadata: { v: 'patch' } }]);
+      await shard.close();
+    });
+
+    it('a patch after a concurrent delete leaves the id deleted, and its restore is a tombstone', async () => {
+      const shard = open();
+      const log = new Log();
+      const [x] = idsInPartition('docs', 1);
+      log.marker('create', 'docs', 0, definition('docs'));
+      log.upsert('docs', x!, [1, 1, 1]);
+      log.tombstone('docs', x!);
+      log.conditional('patch', 1, 'docs', x!, { values: [1, 1, 1], metadata: { v: 'patch' } });
+      expect(shard.apply(log.records).unsettled).toBe(1);
+      expect(shard.get('docs', [x!])).toEqual([]);
+      const [repair] = shard.pendingRepairs(10);
+      expect(repair).toEqual({ database: 'docs', id: x, version: 3, state: null });
+      log.conditional('restore', repair!.version, 'docs', x!, null);
+      expect(shard.apply(log.records).unsettled).toBe(0);
+      expect(await replay(log.compacted(), [x!])).toEqual([]);
+      await shard.close();
+    });
+
+    it('a restore overtaken by a newer write changes nothing and asks for another', async () => {
+      const shard = open();
+      const log = new Log();
+      const [x] = idsInPartition('docs', 1);
+      log.marker('create', 'docs', 0, definition('docs'));
+      log.upsert('docs', x!, [1, 1, 1]);
+      log.patch('docs', x!, { legacy: true }); // unsettled at version 2
+      log.upsert('docs', x!, [7, 7, 7], { newest: true }); // settles it
+      log.conditional('restore', 2, 'docs', x!, { values: [1, 1, 1], metadata: { legacy: true } }); // written before it saw 3
+      expect(shard.apply(log.records).unsettled).toBe(1);
+      expect(shard.get('docs', [x!])).toEqual([{ id: x, values: [7, 7, 7], metadata: { newest: true }, version: 4 }]);
+      const [repair] = shard.pendingRepairs(10);
+      log.conditional('restore', repair!.version, 'docs', x!, repair!.state);
+      expect(shard.apply(log.records).unsettled).toBe(0);
+      expect(await replay(log.compacted(), [x!])).toEqual([{ id: x, values: [7, 7, 7], metadata: { newest: true } }]);
+      await shard.close();
+    });
+
+    it('dead-letters a record with malformed conditional headers and moves on', () => {
+      const shard = open();
+      const log = new Log();
+      const [x, y] = idsInPartition('docs', 2);
+      log.marker('create', 'docs', 0, definition('docs'));
+      log.upsert('docs', x!, [1, 1, 1], null, { 'jade-base-version': Buffer.from('soon'), 'jade-write': Buffer.from('patch') });
+      log.upsert('docs', y!, [2, 2, 2], null, { 'jade-write': Buffer.from('merge') });
+      const result = shard.apply(log.records);
+      expect(result.deadLetters.map((d) => [d.offset, d.reasonCode])).toEqual([
+        [1, 'JADE_ERR_CODEC_INVALID_FIELD'],
+        [2, 'JADE_ERR_CODEC_INVALID_FIELD'],
+      ]);
+      expect(shard.nextOffset).toBe(3);
+    });
   });
 });

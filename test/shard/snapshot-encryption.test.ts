@@ -137,7 +137,7 @@ describe('snapshots encrypted at rest', () => {
     expect(fs.readdirSync(tempDir)).toEqual([]);
     const got = await runtime.get(PARTITION, 'docs', ids(COUNT));
     expect(got).toHaveLength(COUNT);
-    expect(got[3]).toEqual({ id: ids(COUNT)[3], values: Array.from(valuesOf(3)), metadata: { secret: secretOf(3) } });
+    expect(got[3]).toMatchObject({ id: ids(COUNT)[3], values: Array.from(valuesOf(3)), metadata: { secret: secretOf(3) } });
     const hits = await runtime.search(PARTITION, 'docs', { vector: valuesOf(5), topK: 1 });
     expect(hits[0]!.id).toBe(ids(COUNT)[5]);
     // The restored live store is encrypted too.

@@ -13,9 +13,9 @@ describe('VectorStore value reads', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jade-store-'));
     store = VectorStore.open(dir);
     const ops: StoreOp[] = [
-      { kind: 'put', incarnation: 7, id: 'b', vector: { label: 4, values: Float32Array.of(1.5, -2, 3.25), metadata: { tag: 'x' } } },
-      { kind: 'put', incarnation: 7, id: 'a', vector: { label: 9, values: Float32Array.of(0.1, 0.2, 0.3), metadata: null } },
-      { kind: 'put', incarnation: 8, id: 'a', vector: { label: 0, values: Float32Array.of(9, 9, 9), metadata: null } },
+      { kind: 'put', incarnation: 7, id: 'b', vector: { label: 4, values: Float32Array.of(1.5, -2, 3.25), metadata: { tag: 'x' } }, version: 0, unsettled: false },
+      { kind: 'put', incarnation: 7, id: 'a', vector: { label: 9, values: Float32Array.of(0.1, 0.2, 0.3), metadata: null }, version: 1, unsettled: false },
+      { kind: 'put', incarnation: 8, id: 'a', vector: { label: 0, values: Float32Array.of(9, 9, 9), metadata: null }, version: 2, unsettled: true },
     ];
     store.commit(ops, meta);
   });
@@ -66,10 +66,32 @@ describe('VectorStore value reads', () => {
   });
 
   test('reads see deletes', () => {
-    store.commit([{ kind: 'delete', incarnation: 7, id: 'b' }], { ...meta, nextOffset: 4 });
+    store.commit([{ kind: 'delete', incarnation: 7, id: 'b', version: 3, unsettled: false }], { ...meta, nextOffset: 4 });
     expect(store.readValues(7, 'b', new Float32Array(3))).toBeUndefined();
     const labels: number[] = [];
     store.scanValues(7, 3, (label) => labels.push(label));
     expect(labels).toEqual([9]);
+  });
+
+  test('versions and unsettled ids follow each commit, deletes included', () => {
+    expect(store.version(7, 'b')).toEqual({ offset: 0, deleted: false });
+    expect(store.version(8, 'a')).toEqual({ offset: 2, deleted: false });
+    expect(store.version(7, 'zz')).toBeUndefined();
+    expect(store.unsettledIds(10)).toEqual([{ incarnation: 8, id: 'a' }]);
+    expect(store.unsettledCount()).toBe(1);
+    store.commit(
+      [
+        { kind: 'delete', incarnation: 7, id: 'b', version: 3, unsettled: false },
+        { kind: 'touch', incarnation: 7, id: 'b', version: 4, unsettled: true, deleted: true },
+        { kind: 'touch', incarnation: 8, id: 'a', version: 5, unsettled: false, deleted: false },
+      ],
+      { ...meta, nextOffset: 6 },
+    );
+    expect(store.version(7, 'b')).toEqual({ offset: 4, deleted: true });
+    expect(store.version(8, 'a')).toEqual({ offset: 5, deleted: false });
+    expect(store.unsettledIds(10)).toEqual([{ incarnation: 7, id: 'b' }]);
+    store.dropIncarnation(7, { ...meta, nextOffset: 7 });
+    expect(store.version(7, 'b')).toBeUndefined();
+    expect(store.unsettledCount()).toBe(0);
   });
 });

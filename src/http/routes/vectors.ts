@@ -154,6 +154,13 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
         tags: ['vectors'],
         operationId: 'patchVectorMetadata',
         summary: 'Replace a vector’s metadata, keeping its values.',
+        description:
+          'An atomic read-modify-write: the server reads the vector at `strong` consistency and writes its values with the ' +
+          'new metadata as one record, because the log is compacted and the newest record under an id must carry its ' +
+          'whole state. Under a concurrent write of the same id the order in the log decides: an upsert or delete that ' +
+          'lands before the patch keeps its values (or stays deleted) and gets the patch’s metadata; one that lands after ' +
+          'it replaces everything. A patch never brings back values that an upsert replaced, and the result survives ' +
+          'compaction and replays on every replica. 404 when the id is absent at the read.',
         params: VECTOR_PARAMS,
         body: { type: 'object', additionalProperties: false, required: ['metadata'], properties: { metadata: METADATA } },
         response: { 200: { type: 'object', properties: { id: { type: 'string' }, token: TOKEN } }, ...errors },

@@ -130,6 +130,14 @@ def sync_detailed(
 ]:
     """Replace a vector’s metadata, keeping its values.
 
+     An atomic read-modify-write: the server reads the vector at `strong` consistency and writes its
+    values with the new metadata as one record, because the log is compacted and the newest record under
+    an id must carry its whole state. Under a concurrent write of the same id the order in the log
+    decides: an upsert or delete that lands before the patch keeps its values (or stays deleted) and
+    gets the patch’s metadata; one that lands after it replaces everything. A patch never brings back
+    values that an upsert replaced, and the result survives compaction and replays on every replica. 404
+    when the id is absent at the read.
+
     Args:
         db (str):
         id (str):
@@ -174,6 +182,14 @@ def sync(
 ):
     """Replace a vector’s metadata, keeping its values.
 
+     An atomic read-modify-write: the server reads the vector at `strong` consistency and writes its
+    values with the new metadata as one record, because the log is compacted and the newest record under
+    an id must carry its whole state. Under a concurrent write of the same id the order in the log
+    decides: an upsert or delete that lands before the patch keeps its values (or stays deleted) and
+    gets the patch’s metadata; one that lands after it replaces everything. A patch never brings back
+    values that an upsert replaced, and the result survives compaction and replays on every replica. 404
+    when the id is absent at the read.
+
     Args:
         db (str):
         id (str):
@@ -211,6 +227,14 @@ async def asyncio_detailed(
     | PatchVectorMetadataResponse504
 ]:
     """Replace a vector’s metadata, keeping its values.
+
+     An atomic read-modify-write: the server reads the vector at `strong` consistency and writes its
+    values with the new metadata as one record, because the log is compacted and the newest record under
+    an id must carry its whole state. Under a concurrent write of the same id the order in the log
+    decides: an upsert or delete that lands before the patch keeps its values (or stays deleted) and
+    gets the patch’s metadata; one that lands after it replaces everything. A patch never brings back
+    values that an upsert replaced, and the result survives compaction and replays on every replica. 404
+    when the id is absent at the read.
 
     Args:
         db (str):
@@ -253,6 +277,14 @@ async def asyncio(
     | None
 ):
     """Replace a vector’s metadata, keeping its values.
+
+     An atomic read-modify-write: the server reads the vector at `strong` consistency and writes its
+    values with the new metadata as one record, because the log is compacted and the newest record under
+    an id must carry its whole state. Under a concurrent write of the same id the order in the log
+    decides: an upsert or delete that lands before the patch keeps its values (or stays deleted) and
+    gets the patch’s metadata; one that lands after it replaces everything. A patch never brings back
+    values that an upsert replaced, and the result survives compaction and replays on every replica. 404
+    when the id is absent at the read.
 
     Args:
         db (str):
