@@ -5,10 +5,10 @@
 
 FROM node:20-bookworm AS build
 WORKDIR /app
-# hnswlib-node and lmdb compile or fetch native addons: the full image has python3, make and g++.
+# hnswlib-node, lmdb and fs-ext compile or fetch native addons: the full image has python3, make and g++.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts \
- && npm rebuild hnswlib-node lmdb
+ && npm rebuild hnswlib-node lmdb fs-ext
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY console ./console

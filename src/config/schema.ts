@@ -30,7 +30,7 @@ export const CONFIG_SPEC = {
     env: 'JADE_DATA_DIR',
     schema: { type: 'string', minLength: 1 },
     default: './data',
-    doc: 'Directory for the embedded log, snapshots and live stores. Locked by one process at a time.',
+    doc: 'Directory for the embedded log, snapshots and live stores. With the embedded log, one process at a time: it holds an OS lock on `log/LOCK`, which ends with the process (even on `kill -9`), so a restart never waits for a stale lock.',
   },
   httpHost: {
     env: 'JADE_HTTP_HOST',

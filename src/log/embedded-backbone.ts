@@ -10,7 +10,8 @@
  *   partition is never removed, so the end offset survives restarts.
  * - Consumer groups are in-process: members of a group share the partitions, assignment is sticky. A member has
  *   one batch in flight per partition, so different partitions are handled at the same time, each in offset order.
- * - One process at a time: a lock file in the directory.
+ * - One process at a time: an OS lock on the directory's `LOCK` file, which the kernel drops when the process dies
+ *   (src/log/directory-lock.ts).
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
