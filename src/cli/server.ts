@@ -233,6 +233,7 @@ async function startSecurity(config: JadeConfig, logger: Logger, foundation: Fou
     topic: topics.names.audit,
     level: config.auditLevel,
     failOpen: config.auditFailOpen,
+    queueLimit: config.auditQueueLimit,
     ...(config.nodeId === undefined ? {} : { nodeId: config.nodeId }),
     ...(config.auditSinkFile === undefined ? {} : { sink: { file: config.auditSinkFile, format: config.auditSinkFormat } }),
     logger,

@@ -9,6 +9,7 @@ import type {
   AuditEvent,
   AuditLevel,
   AuditLogQuery,
+  AuditSettings,
   BatchWriteReply,
   CreateApiKeyRequest,
   CreatedApiKey,
@@ -365,8 +366,8 @@ export class SecurityApi {
     return reply.events;
   }
 
-  /** The audit level in force, and how many read events were dropped under load. */
-  auditLevel(): Promise<{ level: AuditLevel; dropped: number }> {
+  /** The audit level in force and the state of the audit log: its queue, what was dropped, refused or failed. */
+  auditLevel(): Promise<AuditSettings> {
     return this.send({ method: 'GET', path: '/v1/security/audit-level' });
   }
 

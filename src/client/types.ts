@@ -225,6 +225,27 @@ export interface CreatedApiKey extends ApiKeyInfo {
 
 export type AuditLevel = 'off' | 'security' | 'write' | 'all';
 
+/** The audit level and the state of the audit log (`GET /v1/security/audit-level`; docs/audit.md explains each figure). */
+export interface AuditSettings {
+  level: AuditLevel;
+  failOpen: boolean;
+  /** Whether the last attempt to write to the audit log succeeded. */
+  writable: boolean;
+  /** Outcome events waiting to be written, and the most the queue holds. */
+  queued: number;
+  queueLimit: number;
+  /** Read events dropped because the queue was full. */
+  dropped: number;
+  /** Other outcome events that found the queue full: written to the server's log instead. */
+  overflowed: number;
+  /** Events not written while failing open. */
+  failedOpen: number;
+  /** Failed attempts to write outcome events (each retried). */
+  writeFailures: number;
+  /** Requests refused (fail-closed) because the audit log could not take their events. */
+  refused: number;
+}
+
 export interface AuditLogQuery {
   actor?: string;
   action?: string;

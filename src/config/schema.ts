@@ -239,7 +239,13 @@ export const CONFIG_SPEC = {
     env: 'JADE_AUDIT_FAIL_OPEN',
     schema: { type: 'boolean' },
     default: false,
-    doc: 'When the audit log cannot be written: refuse the write (false, fail-closed) or go on with a warning and a metric (true).',
+    doc: 'When the audit log cannot be written: refuse writes and admin operations with 503 `JADE_ERR_AUDIT_UNAVAILABLE` until it can (false, fail-closed), or go on, counting and logging the events not written (true). See docs/audit.md.',
+  },
+  auditQueueLimit: {
+    env: 'JADE_AUDIT_QUEUE_LIMIT',
+    schema: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+    default: 10_000,
+    doc: 'Most audit outcome events waiting to be written (retried until written). When full, read events (level `all`) are dropped and counted; fail-closed, writes and admin operations are refused with 503 until there is room.',
   },
   auditSinkFile: {
     env: 'JADE_AUDIT_SINK_FILE',
@@ -384,6 +390,7 @@ export interface JadeConfig {
   readonly metricsPublic: boolean;
   readonly auditLevel: 'off' | 'security' | 'write' | 'all';
   readonly auditFailOpen: boolean;
+  readonly auditQueueLimit: number;
   readonly auditSinkFile?: string;
   readonly auditSinkFormat: 'json' | 'logfmt' | 'cef';
   readonly rateLimitPerMinute: number;

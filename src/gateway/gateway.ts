@@ -16,6 +16,7 @@ import type { ReadOptions, ShardReads } from '../node/shard-reads';
 import { payloadOverheadBytes, sealPayloads, type Keyring } from '../security/crypto';
 import { compileFilter } from '../shard/filter';
 import type { SearchHit, ShardVector } from '../shard/shard';
+import { storedValuesProblem } from '../shard/values';
 import { decodeToken, tokenForAcks, type Consistency } from './consistency';
 import type { DatabaseLifecycle } from './database-lifecycle';
 import { IdempotencyCache } from './idempotency';
@@ -83,7 +84,6 @@ export interface WriteResult {
 }
 
 const INDEX_DEFAULTS = { m: 16, efConstruction: 200, efSearch: 64 };
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 export class Gateway {
   readonly idempotency = new IdempotencyCache();
@@ -146,14 +146,15 @@ export class Gateway {
     const seen = new Map<string, number>();
     const records: ProduceRecord[] = [];
     const ids: string[] = [];
-    // One float32 buffer for the whole batch: the codec copies the values into each record it encodes.
+    // One float32 buffer for the whole batch, where valuesProblem leaves each vector's values rounded as validated:
+    // the codec copies them into each record it encodes.
     const values = new Float32Array(live.definition.dimension);
     vectors.forEach((vector, item) => {
       const id = vector.id ?? randomUUID();
       const problem =
         invalidIdReason(id) ??
         (seen.has(id) ? `duplicate id ${JSON.stringify(id)} (also item ${seen.get(id)})` : undefined) ??
-        valuesProblem(vector.values, live.definition) ??
+        valuesProblem(vector.values, live.definition, values) ??
         this.metadataProblem(vector.metadata);
       seen.set(id, item);
       if (problem !== undefined && problem !== null) {
@@ -164,7 +165,7 @@ export class Gateway {
         type: 'vector-upsert',
         database,
         id,
-        values: fill(values, vector.values),
+        values,
         metadata: vector.metadata ?? null,
       });
       const record: ProduceRecord = { key: Buffer.from(vectorKey(database, id)), value };
@@ -415,17 +416,23 @@ function view(db: DatabaseIncarnation): DatabaseView {
   };
 }
 
-/** Why a vector's values cannot be stored in this database, or undefined when they can. */
-function valuesProblem(values: readonly number[], definition: DatabaseDefinition): string | undefined {
+/**
+ * Why a vector's values cannot be stored in this database, or undefined when they can. The values are judged as
+ * stored: rounded to float32 (into `rounded`, which then holds them) and checked as the shard checks them on apply
+ * (src/shard/values.ts). So 1e-46 is a zero (it rounds to 0: no direction under cosine), 3.5e38 is not finite (it
+ * rounds to Infinity), while 1e-40 (a float32 subnormal) and 3.4028235e38 (the largest float32) are stored.
+ */
+export function valuesProblem(values: readonly number[], definition: DatabaseDefinition, rounded = new Float32Array(values.length)): string | undefined {
   if (values.length !== definition.dimension) return `has ${values.length} values but database ${definition.name} has dimension ${definition.dimension}`;
-  let zero = true;
+  // Rounding converts anything to a number ('1' to 1): only numbers are values.
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) return `value at index ${i} is not a finite float32`;
-    if (v !== 0) zero = false;
+    if (typeof values[i] !== 'number') return `value at index ${i} is not a finite float32`;
   }
-  if (zero && definition.metric === 'cosine') return 'is a zero vector, which has no direction under cosine';
-  return undefined;
+  rounded.set(values);
+  const problem = storedValuesProblem(rounded, definition.metric);
+  if (problem === undefined) return undefined;
+  if (problem.kind === 'zero') return 'is a zero vector once rounded to float32, which has no direction under cosine';
+  return `value at index ${problem.index} is not a finite float32`;
 }
 
 function encodeCursor(db: DatabaseIncarnation, lastId: string): string {
@@ -442,10 +449,4 @@ function decodeCursor(cursor: string, db: DatabaseIncarnation): string {
   if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[2] !== 'string') throw jadeError('JADE_ERR_CURSOR_INVALID', ['it does not decode']);
   if (parsed[0] !== db.name || parsed[1] !== db.incarnation) throw jadeError('JADE_ERR_CURSOR_INVALID', ['it belongs to another database or to a dropped one']);
   return parsed[2];
-}
-
-/** Writes validated values (as many as `into` holds) into `into`, rounding to float32 as a Float32Array does. */
-function fill(into: Float32Array, values: readonly number[]): Float32Array {
-  into.set(values);
-  return into;
 }

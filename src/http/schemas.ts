@@ -6,7 +6,7 @@ export const VALUES = {
   minItems: 1,
   maxItems: 4096,
   items: { type: 'number' },
-  description: 'The vector: finite float32 values, as many as the database dimension.',
+  description: 'The vector: as many numbers as the database dimension, stored as float32 (rounded to nearest); each must be finite once rounded and, under cosine, not all of them may round to zero.',
 } as const;
 export const METADATA = { type: ['object', 'null'], additionalProperties: true, description: 'Any JSON object, returned as written.' } as const;
 /** Metadata in replies: no type, so the serializer writes the object exactly as stored. */

@@ -3,14 +3,15 @@
  *
  * Each route declares `config: { access, action }`. `onRequest` authenticates (`Authorization: Bearer <jwt>` or
  * `ApiKey <key>`) and authorises (role and database scope) everything but public routes; `preHandler` records a
- * write's audit intent, durable before the handler produces anything; `onResponse` records exactly one outcome
- * event per request, denied and failed ones included.
+ * write's audit intent, durable before the handler produces anything (after taking a slot in the audit queue for
+ * its outcome: refused with 503 when fail-closed and the audit log cannot take it); `onResponse` records exactly one
+ * outcome event per request, denied and failed ones included.
  */
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { jadeError } from '../errors';
 import type { ApiKeyStore } from '../security/api-keys';
-import type { AuditCategory, AuditLog } from '../security/audit';
+import type { AuditCategory, AuditLog, AuditReservation } from '../security/audit';
 import type { JwtVerification } from '../security/jwt';
 import { ANONYMOUS, authorize, parseGrants, type Access, type Principal } from '../security/principal';
 
@@ -24,6 +25,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
     jadeErrorCode: string | null;
+    /** The slot in the audit queue this request's outcome event is written with (src/security/audit.ts). */
+    auditReservation: AuditReservation | undefined;
   }
 }
 
@@ -47,6 +50,7 @@ export async function installSecurity(app: FastifyInstance, options: SecurityOpt
     });
   }
   app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('auditReservation', undefined);
 
   app.addHook('onRequest', async (request) => {
     request.principal = ANONYMOUS;
@@ -60,11 +64,22 @@ export async function installSecurity(app: FastifyInstance, options: SecurityOpt
     authorize(request.principal, access, databaseOf(request));
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
     const access = accessOf(request, options.metricsPublic);
     // HEAD is a GET without its body: a read, with no intent to record.
     if (request.method === 'GET' || request.method === 'HEAD' || (access !== 'write' && access !== 'admin')) return;
-    await options.audit.intent(eventFor(request, access === 'write' ? 'write' : 'admin', null, null));
+    const category = access === 'write' ? 'write' : 'admin';
+    // Fail-closed, refused (503) unless the audit log can take its outcome event; held until the outcome is queued.
+    const reservation = options.audit.admit(category);
+    if (reservation !== undefined) {
+      request.auditReservation = reservation;
+      // A reply that never finishes (its connection closed first) may end without onResponse: the slot must not stay
+      // taken. One that finished has its outcome queued by onResponse, with the slot.
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) options.audit.release(reservation);
+      });
+    }
+    await options.audit.intent(eventFor(request, category, null, null));
   });
 
   app.addHook('onResponse', (request, reply, done) => {
@@ -74,7 +89,7 @@ export async function installSecurity(app: FastifyInstance, options: SecurityOpt
       status === 401 ? 'authentication' : status === 403 ? 'authorization' : access === 'admin' ? 'admin' : access === 'write' ? 'write' : 'read';
     // A change of the audit level is recorded whatever the level, turning it off included.
     const always = request.routeOptions.config.action === 'audit_level.set';
-    options.audit.outcome(eventFor(request, category, status, reply.elapsedTime), { always });
+    options.audit.outcome(eventFor(request, category, status, reply.elapsedTime), { always, reservation: request.auditReservation });
     done();
   });
 }

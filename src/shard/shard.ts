@@ -17,6 +17,7 @@ import { silentLogger, type Logger } from '../logger';
 import { openPayload, type Keyring } from '../security/crypto';
 import type { CompiledFilter } from './filter';
 import { VectorIndex, type ValueSource } from './hnsw-index';
+import { storedValuesProblem } from './values';
 import { VectorStore, type IdVersion, type ShardMeta, type StoreOp, type StoredVector } from './vector-store';
 
 /** Header that marks the tombstones of an erasure: they delete ids of a dropped incarnation and are never dead letters. */
@@ -634,17 +635,12 @@ export class Shard {
   }
 }
 
-const FLOAT32_MAX = 3.4028234663852886e38;
-
+/** Refuses what src/shard/values.ts finds wrong: the gateway refuses the same before acknowledging a write. */
 function validateValues(values: Float32Array, definition: DatabaseDefinition): void {
   if (values.length !== definition.dimension) {
     throw jadeError('JADE_ERR_SHARD_DIMENSION_MISMATCH', [values.length, definition.name, definition.dimension]);
   }
-  let zero = true;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) throw jadeError('JADE_ERR_SHARD_NON_FINITE', [i]);
-    if (v !== 0) zero = false;
-  }
-  if (zero && definition.metric === 'cosine') throw jadeError('JADE_ERR_SHARD_ZERO_VECTOR', [definition.name]);
+  const problem = storedValuesProblem(values, definition.metric);
+  if (problem?.kind === 'non-finite') throw jadeError('JADE_ERR_SHARD_NON_FINITE', [problem.index]);
+  if (problem?.kind === 'zero') throw jadeError('JADE_ERR_SHARD_ZERO_VECTOR', [definition.name]);
 }

@@ -333,30 +333,170 @@ describe('when the audit log cannot be written', () => {
       expect(await backbone.endOffsets(topics.names.databases)).toEqual(before.databases);
       expect((await call(s.app, 'GET', `/v1/databases/${DB}/vectors/v1?consistency=strong`, undefined, admin)).status).toBe(404);
       expect((await call(s.app, 'GET', '/v1/databases/not-created', undefined, admin)).status).toBe(404);
-      // Once the audit log is back, the same write goes through.
-      expect((await call(s.app, 'PUT', `/v1/databases/${DB}/vectors/v1`, { values: VALUES }, admin)).status).toBe(200);
+      // Once the audit log is back (the outcome events kept meanwhile are written at the next retry), the same write
+      // goes through.
+      await waitFor(async () => (await call(s.app, 'PUT', `/v1/databases/${DB}/vectors/v1`, { values: VALUES }, admin)).status === 200, { timeoutMs: 10_000, what: 'writes to be accepted again' });
     } finally {
       await s.stop();
     }
   }, 60_000);
 
-  it('fail-open: the write succeeds and the count of events not written goes up', async () => {
+  it('fail-open: the write succeeds, the intent not written is counted, and its outcome is kept until it can be written', async () => {
     const s = await startSecureServer({ auditLevel: 'write', auditFailOpen: true });
     const admin = bearer(token(['admin']));
     try {
       expect((await call(s.app, 'POST', '/v1/databases', { name: DB, dimension: 4, metric: 'cosine' }, admin)).status).toBe(201);
-      const failed = async (): Promise<number> => (await call<{ failedOpen: number }>(s.app, 'GET', '/v1/security/audit-level', undefined, admin)).body.failedOpen;
-      const before = await failed();
+      const stats = async (): Promise<{ failedOpen: number; writeFailures: number }> => (await call<{ failedOpen: number; writeFailures: number }>(s.app, 'GET', '/v1/security/audit-level', undefined, admin)).body;
+      const before = await stats();
       const spy = breakAudit(s);
       try {
-        expect((await call(s.app, 'PUT', `/v1/databases/${DB}/vectors/v1`, { values: VALUES }, admin)).status).toBe(200);
-        // The intent failed before the data was produced; the outcome fails in the background.
-        expect(await failed()).toBeGreaterThanOrEqual(before + 1);
-        await waitFor(async () => (await failed()) >= before + 2, { timeoutMs: 10_000, what: 'the failed outcome to be counted' });
+        expect((await call(s.app, 'PUT', `/v1/databases/${DB}/vectors/v1`, { values: VALUES }, { ...admin, 'x-request-id': 'open-intent' })).status).toBe(200);
+        // The intent failed before the data was produced; the outcome fails in the background and is retried.
+        expect((await stats()).failedOpen).toBe(before.failedOpen + 1);
+        await waitFor(async () => (await stats()).writeFailures >= before.writeFailures + 1, { timeoutMs: 10_000, what: 'the failed outcome write to be counted' });
       } finally {
         spy.mockRestore();
       }
       expect((await call(s.app, 'GET', `/v1/databases/${DB}/vectors/v1?consistency=strong`, undefined, admin)).status).toBe(200);
+      await waitFor(async () => (await auditEvents(s.server)).some((e) => e.requestId === 'open-intent' && e.kind === 'outcome'), { timeoutMs: 10_000, what: 'the retried outcome event' });
+    } finally {
+      await s.stop();
+    }
+  }, 60_000);
+});
+
+describe('when outcome events cannot be written (the intent can)', () => {
+  /** Makes produces of outcome events to the audit topic fail (`fail`) or wait until released (`hang`); intents pass. */
+  function breakOutcomes(s: SecureServer, mode: 'fail' | 'hang'): { spy: jest.SpyInstance; release: () => void } {
+    const { backbone, codec, topics } = s.server.foundation;
+    const produce = backbone.produce.bind(backbone);
+    const held: (() => void)[] = [];
+    let released = false;
+    const spy = jest.spyOn(backbone, 'produce').mockImplementation(async (topic: string, records: ProduceRecord[]) => {
+      const outcomes = topic === topics.names.audit && records.some((r) => (codec.decode(r.value!) as AuditEventRecord).kind === 'outcome');
+      if (outcomes && mode === 'fail') throw new Error('audit topic refuses outcome events (test)');
+      if (outcomes && !released) await new Promise<void>((resolve) => held.push(resolve));
+      return produce(topic, records);
+    });
+    return {
+      spy,
+      release: () => {
+        released = true;
+        for (const resolve of held.splice(0)) resolve();
+      },
+    };
+  }
+
+  const outcomeOf = (events: AuditEventRecord[], requestId: string): AuditEventRecord[] => events.filter((e) => e.requestId === requestId && e.kind === 'outcome');
+
+  it('fail-closed: a failed outcome write is retried until written; meanwhile writes are refused with 503, reads go on', async () => {
+    const s = await startSecureServer({ auditLevel: 'write' });
+    const admin = bearer(token(['admin']));
+    try {
+      expect((await call(s.app, 'POST', '/v1/databases', { name: DB, dimension: 4, metric: 'cosine' }, admin)).status).toBe(201);
+      const { spy } = breakOutcomes(s, 'fail');
+      let refused: Reply<{ code: string }>;
+      try {
+        // The intent is written, the data too; the outcome event fails in the background and stays queued.
+        expect((await call(s.app, 'PUT', `/v1/databases/${DB}/vectors/v1`, { values: VALUES }, { ...admin, 'x-request-id': 'kept-1' })).status).toBe(200);
+        refused = await waitFor(
+          async () => {
+            const reply = await call<{ code: string }>(s.app, 'PUT', `/v1/databases/${DB}/vectors/v2`, { values: VALUES }, admin);
+            return reply.status === 503 ? reply : undefined;
+          },
+          { timeoutMs: 5_000, what: 'writes to be refused while outcome events cannot be written' },
+        );
+        expect(refused.body.code).toBe('JADE_ERR_AUDIT_UNAVAILABLE');
+        expect(refused.headers['retry-after']).toBeDefined();
+        expect((await call(s.app, 'POST', '/v1/databases', { name: 'not-created', dimension: 4, metric: 'cosine' }, admin)).body).toMatchObject({ code: 'JADE_ERR_AUDIT_UNAVAILABLE' });
+        expect((await call(s.app, 'GET', `/v1/databases/${DB}/vectors/v1?consistency=strong`, undefined, admin)).status).toBe(200);
+        const stats = (await call<Record<string, unknown>>(s.app, 'GET', '/v1/security/audit-level', undefined, admin)).body;
+        expect(stats).toMatchObject({ writable: false, failOpen: false, queueLimit: 10_000 });
+        expect(stats.queued).toBeGreaterThanOrEqual(1);
+        expect(stats.writeFailures).toBeGreaterThanOrEqual(1);
+        expect(stats.refused).toBeGreaterThanOrEqual(2);
+        expect(outcomeOf(await auditEvents(s.server), 'kept-1')).toEqual([]);
+      } finally {
+        spy.mockRestore();
+      }
+      // Once the audit log takes writes again, the kept outcome is written (once) and writes go through again.
+      await waitFor(async () => (await call(s.app, 'PUT', `/v1/databases/${DB}/vectors/v2`, { values: VALUES }, admin)).status === 200, { timeoutMs: 10_000, what: 'writes to be accepted again' });
+      const events = await waitFor(async () => {
+        const all = await auditEvents(s.server);
+        return outcomeOf(all, 'kept-1').length > 0 ? all : undefined;
+      }, { timeoutMs: 10_000, what: 'the retried outcome event' });
+      expect(outcomeOf(events, 'kept-1')).toMatchObject([{ statusCode: 200, outcome: 'success', category: 'write' }]);
+      expect((await call(s.app, 'GET', '/v1/databases/not-created', undefined, admin)).status).toBe(404);
+    } finally {
+      await s.stop();
+    }
+  }, 60_000);
+
+  it('fail-closed: the queue never holds more than auditQueueLimit; when it is full writes are refused with 503 and nothing queued is lost', async () => {
+    const s = await startSecureServer({ auditLevel: 'write', auditQueueLimit: 3 });
+    const admin = bearer(token(['admin']));
+    try {
+      expect((await call(s.app, 'POST', '/v1/databases', { name: DB, dimension: 4, metric: 'cosine' }, admin)).status).toBe(201);
+      await waitFor(async () => ((await call<{ queued: number }>(s.app, 'GET', '/v1/security/audit-level', undefined, admin)).body.queued === 0 ? true : undefined), { what: 'an empty queue' });
+      const { spy, release } = breakOutcomes(s, 'hang');
+      const statuses: [string, number, string | undefined][] = [];
+      try {
+        for (let i = 1; i <= 8; i++) {
+          const reply = await call<{ code?: string }>(s.app, 'PUT', `/v1/databases/${DB}/vectors/q${i}`, { values: VALUES }, { ...admin, 'x-request-id': `full-${i}` });
+          statuses.push([`full-${i}`, reply.status, reply.body?.code]);
+        }
+        // Reads go on. Admin reads too (never refused); with the queue full, their outcome events go to the process
+        // log and are counted, like those of the refused writes.
+        expect((await call(s.app, 'GET', `/v1/databases/${DB}`, undefined, admin)).status).toBe(200);
+        const stats = (await call<Record<string, unknown>>(s.app, 'GET', '/v1/security/audit-level', undefined, admin)).body;
+        expect(stats).toMatchObject({ writable: true, queued: 3, queueLimit: 3, refused: 5 });
+        expect(stats.overflowed).toBeGreaterThanOrEqual(5);
+      } finally {
+        spy.mockRestore();
+        release();
+      }
+      // Three slots: three writes admitted (their outcomes wait for the audit log), then refusals.
+      expect(statuses).toEqual([
+        ['full-1', 200, undefined],
+        ['full-2', 200, undefined],
+        ['full-3', 200, undefined],
+        ...[4, 5, 6, 7, 8].map((i) => [`full-${i}`, 503, 'JADE_ERR_AUDIT_UNAVAILABLE']),
+      ]);
+      const events = await waitFor(async () => {
+        const all = await auditEvents(s.server);
+        return ['full-1', 'full-2', 'full-3'].every((id) => outcomeOf(all, id).length === 1) ? all : undefined;
+      }, { timeoutMs: 10_000, what: 'the queued outcome events' });
+      expect(['full-1', 'full-2', 'full-3'].map((id) => outcomeOf(events, id)[0]?.statusCode)).toEqual([200, 200, 200]);
+      // Refused writes produced nothing.
+      for (const i of [4, 8]) expect((await call(s.app, 'GET', `/v1/databases/${DB}/vectors/q${i}?consistency=strong`, undefined, admin)).status).toBe(404);
+      await waitFor(async () => (await call(s.app, 'PUT', `/v1/databases/${DB}/vectors/q9`, { values: VALUES }, admin)).status === 200, { timeoutMs: 10_000, what: 'writes to be accepted again' });
+    } finally {
+      await s.stop();
+    }
+  }, 60_000);
+
+  it('fail-open: writes go on while outcome events cannot be written; failures are counted and the events retried', async () => {
+    const s = await startSecureServer({ auditLevel: 'write', auditFailOpen: true });
+    const admin = bearer(token(['admin']));
+    try {
+      expect((await call(s.app, 'POST', '/v1/databases', { name: DB, dimension: 4, metric: 'cosine' }, admin)).status).toBe(201);
+      const { spy } = breakOutcomes(s, 'fail');
+      try {
+        for (let i = 1; i <= 5; i++) {
+          expect((await call(s.app, 'PUT', `/v1/databases/${DB}/vectors/o${i}`, { values: VALUES }, { ...admin, 'x-request-id': `open-${i}` })).status).toBe(200);
+        }
+        await waitFor(async () => ((await call<{ writeFailures: number }>(s.app, 'GET', '/v1/security/audit-level', undefined, admin)).body.writeFailures >= 2 ? true : undefined), {
+          timeoutMs: 10_000,
+          what: 'failed writes to be counted',
+        });
+        expect((await call<{ refused: number }>(s.app, 'GET', '/v1/security/audit-level', undefined, admin)).body.refused).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
+      await waitFor(async () => {
+        const all = await auditEvents(s.server);
+        return [1, 2, 3, 4, 5].every((i) => outcomeOf(all, `open-${i}`).length === 1) ? true : undefined;
+      }, { timeoutMs: 10_000, what: 'the retried outcome events' });
     } finally {
       await s.stop();
     }

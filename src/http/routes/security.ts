@@ -131,10 +131,11 @@ export function securityRoutes(app: FastifyInstance, { apiKeys, audit, auditRead
       schema: {
         tags: ['security'],
         operationId: 'getAuditSettings',
-        summary: 'The audit level in force, read events dropped (queue full) and events not written (the log failed; writes went on only if failing open).',
+        summary:
+          'The audit level in force and the state of the audit log: whether it can be written, outcome events queued (and the limit), read events dropped (queue full), other events logged instead (queue full), events not written while failing open, failed write attempts (retried) and requests refused (fail-closed).',
       },
     },
-    () => ({ level: audit.level, dropped: audit.dropped, failedOpen: audit.failedOpen }),
+    () => audit.stats(),
   );
 
   app.put<{ Body: { level: AuditLevel } }>(

@@ -18,7 +18,8 @@ T = TypeVar("T", bound="PutVectorBody")
 class PutVectorBody:
     """
     Attributes:
-        values (list[float]): The vector: finite float32 values, as many as the database dimension.
+        values (list[float]): The vector: as many numbers as the database dimension, stored as float32 (rounded to
+            nearest); each must be finite once rounded and, under cosine, not all of them may round to zero.
         metadata (None | PutVectorBodyMetadataType0 | Unset): Any JSON object, returned as written.
     """
 

@@ -20,7 +20,8 @@ T = TypeVar("T", bound="SearchBody")
 class SearchBody:
     """
     Attributes:
-        vector (list[float]): The vector: finite float32 values, as many as the database dimension.
+        vector (list[float]): The vector: as many numbers as the database dimension, stored as float32 (rounded to
+            nearest); each must be finite once rounded and, under cosine, not all of them may round to zero.
         top_k (int | Unset):  Default: 10.
         filter_ (SearchBodyFilter | Unset): Metadata filter: `{ "must": [...], "should": [...], "must_not": [...] }` of
             conditions `match`, `in`, `range`, `exists` on (dotted) keys.

@@ -18,7 +18,8 @@ T = TypeVar("T", bound="UpsertVectorBody")
 class UpsertVectorBody:
     """
     Attributes:
-        values (list[float]): The vector: finite float32 values, as many as the database dimension.
+        values (list[float]): The vector: as many numbers as the database dimension, stored as float32 (rounded to
+            nearest); each must be finite once rounded and, under cosine, not all of them may round to zero.
         id (str | Unset): Vector id: 1 to 512 bytes of UTF-8, no NUL.
         metadata (None | Unset | UpsertVectorBodyMetadataType0): Any JSON object, returned as written.
     """

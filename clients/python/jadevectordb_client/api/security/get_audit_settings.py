@@ -41,8 +41,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any]:
-    """The audit level in force, read events dropped (queue full) and events not written (the log failed;
-    writes went on only if failing open).
+    """The audit level in force and the state of the audit log: whether it can be written, outcome events
+    queued (and the limit), read events dropped (queue full), other events logged instead (queue full),
+    events not written while failing open, failed write attempts (retried) and requests refused (fail-
+    closed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -65,8 +67,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any]:
-    """The audit level in force, read events dropped (queue full) and events not written (the log failed;
-    writes went on only if failing open).
+    """The audit level in force and the state of the audit log: whether it can be written, outcome events
+    queued (and the limit), read events dropped (queue full), other events logged instead (queue full),
+    events not written while failing open, failed write attempts (retried) and requests refused (fail-
+    closed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
