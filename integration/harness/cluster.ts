@@ -106,6 +106,8 @@ export class GatewayProcess {
         JADE_CLUSTER_SECRET: CLUSTER_SECRET,
         JADE_JWT_SECRET: JWT_SECRET,
         JADE_LOG_LEVEL: 'info',
+        // Tests force compaction within seconds (short segment.ms): nothing may hold it back.
+        JADE_MIN_COMPACTION_LAG_MS: '0',
         ...(this.options.partitions === undefined ? {} : { JADE_PARTITIONS: String(this.options.partitions) }),
         ...this.options.env,
       },
@@ -129,7 +131,7 @@ export class GatewayProcess {
   }
 
   /** One JSON request to the REST API as an admin; network failures reject, HTTP errors resolve with their status. */
-  async request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', route: string, body?: unknown, timeoutMs = 60_000): Promise<HttpReply<T>> {
+  async request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', route: string, body?: unknown, timeoutMs = 60_000): Promise<HttpReply<T>> {
     const response = await fetch(`${this.url}${route}`, {
       method,
       headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

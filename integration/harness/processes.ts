@@ -70,6 +70,8 @@ export class IndexNodeProcess {
         JADE_CLUSTER_SECRET: CLUSTER_SECRET,
         JADE_KAFKA_REPLICATION_FACTOR: '1',
         JADE_SHARD_THREADS: '2',
+        // Tests force compaction within seconds (short segment.ms): nothing may hold it back.
+        JADE_MIN_COMPACTION_LAG_MS: '0',
         JADE_LOG_LEVEL: 'info',
         ...(this.options.partitions === undefined ? {} : { JADE_PARTITIONS: String(this.options.partitions) }),
         ...this.options.env,

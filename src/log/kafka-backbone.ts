@@ -17,6 +17,7 @@ import {
   AssignerProtocol,
   ConfigResourceTypes,
   Kafka,
+  ConfigSource,
   Partitioners,
   logLevel as KafkaLogLevel,
   type Admin,
@@ -183,10 +184,17 @@ export class KafkaBackbone implements Backbone {
     if (diffs.length > 0) throw jadeError('JADE_ERR_CONFIG_TOPIC_MISMATCH', [spec.name, diffs.join('; ')]);
     const adjust = configsToAdjust(spec, existing);
     if (adjust.length > 0) {
-      // AlterConfigs replaces a topic's dynamic configs as a whole: send every config of the spec.
+      // AlterConfigs (KafkaJS has no incremental form) replaces a topic's dynamic configs as a whole: send the ones it
+      // has (an operator's included), with the adjusted ones changed.
+      const described = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name }] });
+      const dynamic = new Map<string, string>();
+      for (const entry of described.resources[0]?.configEntries ?? []) {
+        if (entry.configSource === ConfigSource.TOPIC_CONFIG) dynamic.set(entry.configName, entry.configValue);
+      }
+      for (const name of adjust) dynamic.set(name, spec.configs[name]!);
       await this.admin.alterConfigs({
         validateOnly: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })) }],
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: [...dynamic].map(([name, value]) => ({ name, value })) }],
       });
       this.logger.info({ topic: spec.name, configs: Object.fromEntries(adjust.map((n) => [n, spec.configs[n]])) }, 'topic configs adjusted');
       this.topicCache.delete(spec.name);

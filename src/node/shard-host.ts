@@ -103,6 +103,11 @@ export interface PartitionStatus {
   deadLetters: number;
   /** Dropped databases whose erasure has not reached this partition yet: re-creating one waits for this. */
   awaitingErasure: DroppedIncarnation[];
+  /**
+   * Ids whose newest record does not carry their state, as of the last applied batch (replica group 0 settles them).
+   * Unknown (absent) in a gateway's view, which heartbeats build.
+   */
+  unsettled?: number;
   /** The databases the shard holds, as of the last applied batch: live counts and graph slots (memory). */
   databases: HeldDatabaseInfo[];
   /** Where the shard started at its assignment: a snapshot (and the tail after it) or a replay from offset 0. */
@@ -112,9 +117,8 @@ export interface PartitionStatus {
 }
 
 interface OwnedPartition extends PartitionStatus {
-  snapshots: SnapshotStore;
-  /** Ids whose newest record does not carry their state, as of the last applied batch (group 0 settles them). */
   unsettled: number;
+  snapshots: SnapshotStore;
   /** The end offset at assignment: ready once applied past it. */
   readyAt: number;
   appliedSinceSnapshot: number;
@@ -173,7 +177,7 @@ export class ShardHost {
   /** Status of every owned partition. */
   status(): PartitionStatus[] {
     return [...this.owned.values()]
-      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure, databases, recoverySource, recoveryDurationMs }) => ({
+      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure, unsettled, databases, recoverySource, recoveryDurationMs }) => ({
         partition,
         nextOffset,
         endOffset,
@@ -184,6 +188,7 @@ export class ShardHost {
         lastSnapshotDurationMs,
         deadLetters,
         awaitingErasure,
+        unsettled,
         databases,
         ...(recoverySource === undefined ? {} : { recoverySource }),
         ...(recoveryDurationMs === undefined ? {} : { recoveryDurationMs }),
