@@ -6,6 +6,18 @@
  * (a unit test fails when a code here is missing there).
  */
 
+/**
+ * What a failure means for whoever meets it, one classification used everywhere:
+ * - `bad-record`: a record on the log that no replica could ever apply. A shard dead-letters it and moves on.
+ * - `local`: this node's own trouble (native index failure, full disk, missing key, a closed handle). A shard stops
+ *   applying that partition, visibly, and restarts it with backoff; the record is never skipped, since another
+ *   replica, or this one later, applies it.
+ * - `remote`: a dependency that may recover (the log, an index node, the schema registry, a shard catching up).
+ *   Callers back off and retry; requests get 503 or 504.
+ * - `refusal`: the request itself is wrong or not allowed. Retrying it unchanged cannot help.
+ */
+export type FailureKind = 'bad-record' | 'local' | 'remote' | 'refusal';
+
 export interface ErrorDefinition {
   /** HTTP status the gateway answers with. Internal-only errors use 500. */
   readonly status: number;
@@ -13,9 +25,18 @@ export interface ErrorDefinition {
   readonly message: string;
   /** Whether the same operation may succeed if retried unchanged (a broker hiccup, a shard catching up). */
   readonly retriable: boolean;
+  readonly kind: FailureKind;
 }
 
-const def = (status: number, message: string, retriable = false): ErrorDefinition => ({ status, message, retriable });
+/** A code whose kind follows from its status: retriable ones are `remote`, other 4xx `refusal`, other 5xx `local`. */
+const def = (status: number, message: string, retriable = false): ErrorDefinition => ({
+  status,
+  message,
+  retriable,
+  kind: retriable ? 'remote' : status < 500 ? 'refusal' : 'local',
+});
+/** A reason a record on the log is dead-lettered (also a 400 when a request carries the same fault). */
+const badRecord = (message: string): ErrorDefinition => ({ status: 400, message, retriable: false, kind: 'bad-record' });
 
 export const ERROR_CODES = {
   // Configuration and start-up
@@ -24,20 +45,20 @@ export const ERROR_CODES = {
   JADE_ERR_DATA_DIR_LOCKED: def(500, 'data directory %s is in use by another process (pid %s)'),
 
   // Record codec (Avro single-object, Confluent wire format)
-  JADE_ERR_CODEC_TRUNCATED: def(400, 'record is truncated: %s'),
-  JADE_ERR_CODEC_BAD_MAGIC: def(400, 'record does not start with a known header: %s'),
-  JADE_ERR_CODEC_UNKNOWN_FINGERPRINT: def(400, 'unknown schema fingerprint %s'),
-  JADE_ERR_CODEC_UNKNOWN_SCHEMA_ID: def(400, 'unknown schema id %s'),
-  JADE_ERR_CODEC_DECODE_FAILED: def(400, 'record body does not decode as %s: %s'),
-  JADE_ERR_CODEC_INVALID_FIELD: def(400, 'record field %s is invalid: %s'),
+  JADE_ERR_CODEC_TRUNCATED: badRecord('record is truncated: %s'),
+  JADE_ERR_CODEC_BAD_MAGIC: badRecord('record does not start with a known header: %s'),
+  JADE_ERR_CODEC_UNKNOWN_FINGERPRINT: badRecord('unknown schema fingerprint %s'),
+  JADE_ERR_CODEC_UNKNOWN_SCHEMA_ID: badRecord('unknown schema id %s'),
+  JADE_ERR_CODEC_DECODE_FAILED: badRecord('record body does not decode as %s: %s'),
+  JADE_ERR_CODEC_INVALID_FIELD: badRecord('record field %s is invalid: %s'),
   JADE_ERR_CODEC_REGISTRY_UNAVAILABLE: def(503, 'schema registry unavailable: %s', true),
-  JADE_ERR_CODEC_TRAILING_BYTES: def(400, 'record has %s bytes after the end of its %s body'),
-  JADE_ERR_CODEC_SCHEMA_INCOMPATIBLE: def(400, 'writer schema %s cannot be read as a JadeVectorDB record: %s'),
+  JADE_ERR_CODEC_TRAILING_BYTES: badRecord('record has %s bytes after the end of its %s body'),
+  JADE_ERR_CODEC_SCHEMA_INCOMPATIBLE: badRecord('writer schema %s cannot be read as a JadeVectorDB record: %s'),
   JADE_ERR_CODEC_SCHEMA_LOOKUP_REQUIRED: def(503, 'schema id %s must be fetched from the schema registry before decoding', true),
   JADE_ERR_CODEC_SCHEMAS_UNREADABLE: def(500, 'cannot load the record schemas from %s: %s'),
 
   // Keys and partitioning
-  JADE_ERR_KEY_INVALID: def(400, 'invalid record key: %s'),
+  JADE_ERR_KEY_INVALID: badRecord('invalid record key: %s'),
 
   // Log backbone
   JADE_ERR_LOG_UNAVAILABLE: def(503, 'the log is unavailable: %s', true),
@@ -65,13 +86,13 @@ export const ERROR_CODES = {
   JADE_ERR_FILTER_INVALID: def(400, 'invalid filter: %s'),
   // Shard state: applying the log (these reasons also label dead-lettered records)
   JADE_ERR_SHARD_CLOSED: def(500, '%s is closed'),
-  JADE_ERR_SHARD_WRONG_PARTITION: def(400, 'record key %s belongs in partition %s, not %s'),
-  JADE_ERR_SHARD_DATABASE_NOT_LIVE: def(400, 'database %s is not live at this point of the log'),
-  JADE_ERR_SHARD_KEY_MISMATCH: def(400, 'record value names %s but its key is %s'),
-  JADE_ERR_SHARD_DIMENSION_MISMATCH: def(400, 'vector has %s values but database %s has dimension %s'),
-  JADE_ERR_SHARD_NON_FINITE: def(400, 'vector value at index %s is not a finite float32'),
-  JADE_ERR_SHARD_ZERO_VECTOR: def(400, 'a zero vector has no direction: database %s uses cosine'),
-  JADE_ERR_SHARD_UNEXPECTED_RECORD: def(400, 'a %s record does not belong on the vectors topic'),
+  JADE_ERR_SHARD_WRONG_PARTITION: badRecord('record key %s belongs in partition %s, not %s'),
+  JADE_ERR_SHARD_DATABASE_NOT_LIVE: badRecord('database %s is not live at this point of the log'),
+  JADE_ERR_SHARD_KEY_MISMATCH: badRecord('record value names %s but its key is %s'),
+  JADE_ERR_SHARD_DIMENSION_MISMATCH: badRecord('vector has %s values but database %s has dimension %s'),
+  JADE_ERR_SHARD_NON_FINITE: badRecord('vector value at index %s is not a finite float32'),
+  JADE_ERR_SHARD_ZERO_VECTOR: badRecord('a zero vector has no direction: database %s uses cosine'),
+  JADE_ERR_SHARD_UNEXPECTED_RECORD: badRecord('a %s record does not belong on the vectors topic'),
   JADE_ERR_SHARD_DATABASE_NOT_HELD: def(404, 'this shard holds no live database %s', true),
   JADE_ERR_SHARD_CATALOG_BEHIND: def(503, 'the catalog has not reached offset %s yet', true),
   JADE_ERR_SHARD_SNAPSHOT_INVALID: def(500, 'snapshot %s is unusable: %s'),
@@ -102,7 +123,7 @@ export const ERROR_CODES = {
   JADE_ERR_RATE_LIMITED: def(429, 'rate limit of %s requests per minute exceeded', true),
   JADE_ERR_CRYPTO_FAILED: def(500, 'cannot %s: %s'),
   JADE_ERR_CRYPTO_KEY_UNKNOWN: def(500, '%s is encrypted with key id %s, which is configured neither as encryptionKeyId nor in encryptionPreviousKeys'),
-  JADE_ERR_CRYPTO_DECRYPT_FAILED: def(400, 'cannot decrypt %s: %s'),
+  JADE_ERR_CRYPTO_DECRYPT_FAILED: badRecord('cannot decrypt %s: %s'),
 
   // Consistency
   JADE_ERR_CONSISTENCY_TIMEOUT: def(504, 'partition %s did not reach offset %s within %s ms', true),
@@ -114,6 +135,7 @@ export const ERROR_CODES = {
   JADE_ERR_BATCH_INVALID: def(400, 'batch rejected, nothing was written: %s'),
   JADE_ERR_CURSOR_INVALID: def(400, 'invalid cursor: %s'),
   JADE_ERR_NO_OWNER: def(503, 'no ready index node owns partition %s', true),
+  JADE_ERR_PARTITION_STALLED: def(503, 'partition %s is not being applied (%s); retry after %s s', true),
   JADE_ERR_BACKPRESSURE: def(503, 'the shards of this write lag by %s records (limit %s); retry after %s s', true),
   JADE_ERR_IDEMPOTENCY_CONFLICT: def(409, 'Idempotency-Key %s was used for a different request'),
 } as const satisfies Record<string, ErrorDefinition>;
@@ -157,6 +179,11 @@ export class JadeError extends Error {
 /** Builds a JadeError from the registry: `jadeError('JADE_ERR_KEY_INVALID', ['empty id'])`. */
 export function jadeError(code: ErrorCode, args: readonly unknown[] = [], options?: JadeErrorOptions): JadeError {
   return new JadeError(code, args, options);
+}
+
+/** The kind of any failure: a JadeError's from the registry; anything else (a native or programmer error) is `local`. */
+export function failureKind(err: unknown): FailureKind {
+  return err instanceof JadeError ? ERROR_CODES[err.code].kind : 'local';
 }
 
 export function isJadeError(err: unknown, code?: ErrorCode): err is JadeError {

@@ -11,15 +11,19 @@ export function renderErrorReference(): string {
     'Every error JadeVectorDB reports carries a stable `code`. HTTP errors have one body shape:',
     '`{ "statusCode", "code", "error", "message" }`. Branch on `code`, never on `message`.',
     '"Retriable" means the same request may succeed unchanged later (back off first).',
+    '"Kind" is what the failure means (`src/errors.ts`, `FailureKind`): `bad-record`, a record on the log no replica could',
+    'ever apply (dead-lettered with this code, and a 400 when a request carries the same fault); `local`, this node’s own',
+    'trouble (a shard stops that partition and restarts it; nothing is skipped); `remote`, a dependency that may recover',
+    '(back off and retry); `refusal`, the request is wrong or not allowed.',
     '',
     '_Generated from `src/errors.ts` by `npm run docs`._',
     '',
-    '| code | HTTP status | retriable | message |',
-    '| --- | --- | --- | --- |',
+    '| code | HTTP status | retriable | kind | message |',
+    '| --- | --- | --- | --- | --- |',
   ];
   for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
     const def = ERROR_CODES[code];
-    lines.push(`| \`${code}\` | ${def.status} | ${def.retriable ? 'yes' : 'no'} | ${escapeCell(def.message.replace(/%s/g, '…'))} |`);
+    lines.push(`| \`${code}\` | ${def.status} | ${def.retriable ? 'yes' : 'no'} | ${def.kind} | ${escapeCell(def.message.replace(/%s/g, '…'))} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -359,6 +359,8 @@ export class Gateway {
   private async produce(ids: string[], records: ProduceRecord[]): Promise<WriteResult> {
     const partitions = new Set(records.map((r) => partitionForKey(r.key, this.partitions)));
     for (const partition of partitions) {
+      const stalled = this.options.router.stalled(partition);
+      if (stalled !== undefined) throw jadeError('JADE_ERR_PARTITION_STALLED', [partition, stalled, 1], { context: { partition, retryAfterSeconds: 1 } });
       const lag = this.options.router.lag(partition);
       if (lag > this.options.limits.writeLagLimit) {
         throw jadeError('JADE_ERR_BACKPRESSURE', [lag, this.options.limits.writeLagLimit, 1], { context: { partition, retryAfterSeconds: 1 } });

@@ -47,6 +47,10 @@ export class RemoteRouter implements ShardRouter {
     }
   }
 
+  stalled(): string | undefined {
+    return undefined;
+  }
+
   lag(partition: number): number {
     const owners = this.owners(partition);
     return owners.length === 0 ? 0 : Math.min(...owners.map((o) => o.lag));

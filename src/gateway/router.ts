@@ -17,6 +17,12 @@ export interface ShardRouter {
   /** How many records `partition` lags behind the log on its most caught-up owner (for back-pressure). */
   lag(partition: number): number;
   /**
+   * Why no one applies `partition` now, or undefined when someone does. Writes to it are refused meanwhile (503):
+   * acknowledging writes no one applies would make every read of them wait. A cluster's gateway answers undefined:
+   * the log holds writes through a failover, and the consistency wait bounds reads.
+   */
+  stalled(partition: number): string | undefined;
+  /**
    * Partitions not yet known to be erased of a dropped database named `name`: a partition counts as erased only when
    * its owner (in replica group 0, which erases) has applied the log up to `ends` (which lie past the drop markers)
    * and awaits no erasure of that name.
@@ -43,6 +49,12 @@ export class LocalRouter implements ShardRouter {
 
   lag(partition: number): number {
     return this.host.status().find((s) => s.partition === partition)?.lag ?? 0;
+  }
+
+  stalled(partition: number): string | undefined {
+    const status = this.host.status().find((s) => s.partition === partition);
+    if (status === undefined) return 'not assigned to this process';
+    return status.failure === undefined ? undefined : `${status.failure.code}: ${status.failure.message}`;
   }
 
   partitionsAwaitingErasure(name: string, ends: readonly number[]): Promise<number> {

@@ -14,7 +14,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Counter, Histogram, type Metric } from 'prom-client';
 import type { CatalogReader } from '../catalog/catalog-reader';
-import { jadeError } from '../errors';
+import { isJadeError, jadeError } from '../errors';
 import type { Backbone, ConsumedBatch, ConsumerHandle, ProduceRecord, TopicInfo } from '../log/backbone';
 import type { RecordCodec } from '../log/codec';
 import { conditionalHeaders, deadLetterKey, isReservedKey, markerKey, vectorKey } from '../log/records';
@@ -108,12 +108,25 @@ export interface PartitionStatus {
    * Unknown (absent) in a gateway's view, which heartbeats build.
    */
   unsettled?: number;
+  /**
+   * Set while a local failure (src/errors.ts, FailureKind `local`: a native index error, a full disk, a missing key)
+   * has stopped applying the partition: the host reopens it with backoff, and writes to it are refused meanwhile.
+   */
+  failure?: PartitionFailure;
   /** The databases the shard holds, as of the last applied batch: live counts and graph slots (memory). */
   databases: HeldDatabaseInfo[];
   /** Where the shard started at its assignment: a snapshot (and the tail after it) or a replay from offset 0. */
   recoverySource?: 'snapshot' | 'replay';
   /** From assignment to caught up; unset until then. */
   recoveryDurationMs?: number;
+}
+
+export interface PartitionFailure {
+  code: string;
+  message: string;
+  sinceMs: number;
+  /** Failures in a row, the last reopen's included; the backoff doubles with each. */
+  attempts: number;
 }
 
 interface OwnedPartition extends PartitionStatus {
@@ -177,7 +190,7 @@ export class ShardHost {
   /** Status of every owned partition. */
   status(): PartitionStatus[] {
     return [...this.owned.values()]
-      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure, unsettled, databases, recoverySource, recoveryDurationMs }) => ({
+      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure, unsettled, failure, databases, recoverySource, recoveryDurationMs }) => ({
         partition,
         nextOffset,
         endOffset,
@@ -190,6 +203,7 @@ export class ShardHost {
         awaitingErasure,
         unsettled,
         databases,
+        ...(failure === undefined ? {} : { failure: { ...failure } }),
         ...(recoverySource === undefined ? {} : { recoverySource }),
         ...(recoveryDurationMs === undefined ? {} : { recoveryDurationMs }),
       }))
@@ -353,8 +367,47 @@ export class ShardHost {
 
   private onBatch(batch: ConsumedBatch): Promise<void> {
     const owned = this.owned.get(batch.partition);
-    if (owned === undefined) return Promise.resolve();
-    return this.serialise(owned, () => this.applyBatch(owned, batch));
+    // A stopped partition ignores what the consumer still delivers: its reopen seeks back to what it has applied.
+    if (owned === undefined || owned.failure !== undefined) return Promise.resolve();
+    return this.serialise(owned, () => (owned.failure === undefined ? this.applyBatch(owned, batch) : Promise.resolve())).catch((err: unknown) => this.stall(owned, err));
+  }
+
+  /**
+   * A local failure stopped applying `owned`: record it for status, readiness and writes, and reopen the partition
+   * after a backoff (0.5 s doubling to 30 s). The failing record is never skipped: the reopened shard resumes from
+   * its store or snapshot and the consumer is sought back to it.
+   */
+  private stall(owned: OwnedPartition, err: unknown): void {
+    if (this.stopping || this.owned.get(owned.partition) !== owned) return;
+    const attempts = (owned.failure?.attempts ?? 0) + 1;
+    owned.failure = {
+      code: isJadeError(err) ? err.code : 'JADE_ERR_INTERNAL',
+      message: err instanceof Error ? err.message : String(err),
+      sinceMs: owned.failure?.sinceMs ?? Date.now(),
+      attempts,
+    };
+    const delayMs = Math.min(30_000, 500 * 2 ** (attempts - 1));
+    this.logger.error({ err, partition: owned.partition, attempts, retryInMs: delayMs }, 'partition stopped by a local failure; reopening it');
+    setTimeout(() => void this.reopen(owned), delayMs).unref();
+  }
+
+  private async reopen(stalled: OwnedPartition): Promise<void> {
+    if (this.stopping || this.owned.get(stalled.partition) !== stalled) return;
+    const { partition } = stalled;
+    try {
+      await this.serialise(stalled, async () => {
+        await this.options.runtime.close(partition);
+        const ends = await this.options.backbone.endOffsets(this.options.topics.vectors);
+        const next = await this.open(partition, ends[partition] ?? 0, Date.now());
+        const reopened = this.owned.get(partition)!;
+        // It was ready before the failure: readiness is not lost, only the failure is cleared once applying again.
+        reopened.ready ||= stalled.ready;
+        this.consumer?.seek(partition, next);
+        this.logger.info({ partition, nextOffset: next, attempts: stalled.failure?.attempts }, 'partition reopened after a local failure');
+      });
+    } catch (err) {
+      this.stall(stalled, err);
+    }
   }
 
   private serialise(owned: OwnedPartition, work: () => Promise<void>): Promise<void> {

@@ -7,7 +7,7 @@
  * records that cannot be applied become dead letters (with a stable reason code) and the shard moves on.
  * Markers count only when the catalog confirms them, so every replica and every replay reaches the same state.
  */
-import { isJadeError, jadeError, type ErrorCode } from '../errors';
+import { failureKind, isJadeError, jadeError, type ErrorCode } from '../errors';
 import type { CatalogState } from '../catalog/catalog-state';
 import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodec } from '../log/codec';
@@ -470,6 +470,7 @@ export class Shard {
       }
       return decoded;
     } catch (err) {
+      if (failureKind(err) !== 'bad-record') throw err; // this node's trouble, not the record's (see applyVector)
       deadLetters.push(this.deadLetter(record, err));
       return undefined;
     }
@@ -582,9 +583,10 @@ export class Shard {
       this.put(incarnation, id, { label, values: decoded.values, metadata: decoded.metadata }, record.offset, false, ops, pending);
       return undefined;
     } catch (err) {
-      // A missing key is the configuration's fault, not the record's: stop here rather than skip records a
-      // correctly configured node can read.
-      if (!isJadeError(err) || err.code === 'JADE_ERR_CRYPTO_KEY_UNKNOWN') throw err;
+      // Only a record no replica could ever apply is a dead letter. This node's own trouble (a native index failure,
+      // a full disk, a missing key) stops the partition instead: skipping the record here while another replica
+      // applies it would make replicas disagree (src/errors.ts, FailureKind).
+      if (failureKind(err) !== 'bad-record') throw err;
       return this.deadLetter(record, err);
     }
   }
