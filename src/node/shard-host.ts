@@ -105,6 +105,8 @@ export interface PartitionStatus {
   awaitingErasure: DroppedIncarnation[];
   /** The databases the shard holds, as of the last applied batch: live counts and graph slots (memory). */
   databases: HeldDatabaseInfo[];
+  /** Ids whose newest record does not carry their state, as of the last applied batch (replica group 0 rewrites them). */
+  unsettled?: number;
   /** Where the shard started at its assignment: a snapshot (and the tail after it) or a replay from offset 0. */
   recoverySource?: 'snapshot' | 'replay';
   /** From assignment to caught up; unset until then. */
@@ -113,7 +115,6 @@ export interface PartitionStatus {
 
 interface OwnedPartition extends PartitionStatus {
   snapshots: SnapshotStore;
-  /** Ids whose newest record does not carry their state, as of the last applied batch (group 0 settles them). */
   unsettled: number;
   /** The end offset at assignment: ready once applied past it. */
   readyAt: number;
@@ -173,7 +174,7 @@ export class ShardHost {
   /** Status of every owned partition. */
   status(): PartitionStatus[] {
     return [...this.owned.values()]
-      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure, databases, recoverySource, recoveryDurationMs }) => ({
+      .map(({ partition, nextOffset, endOffset, lag, ready, lastSnapshotOffset, lastSnapshotAtMs, lastSnapshotDurationMs, deadLetters, awaitingErasure, unsettled, databases, recoverySource, recoveryDurationMs }) => ({
         partition,
         nextOffset,
         endOffset,
@@ -184,6 +185,7 @@ export class ShardHost {
         lastSnapshotDurationMs,
         deadLetters,
         awaitingErasure,
+        unsettled,
         databases,
         ...(recoverySource === undefined ? {} : { recoverySource }),
         ...(recoveryDurationMs === undefined ? {} : { recoveryDurationMs }),
