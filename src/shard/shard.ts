@@ -71,7 +71,8 @@ export interface PendingErasure {
 
 /**
  * An unsettled id's state, for replica group 0 to write as a `restore` (docs/architecture.md, "Read-modify-write on a
- * compacted log"): its values and metadata, or null when the id is deleted, as of `version`.
+ * compacted log"): its values and metadata, or null when the id is deleted, as of `version` (-1 when the store knows
+ * none: an id of a store from before versions).
  */
 export interface PendingRepair {
   database: string;
@@ -328,13 +329,14 @@ export class Shard {
     const out: PendingRepair[] = [];
     for (const { incarnation, id } of this.store.unsettledIds(limit)) {
       const held = this.held.get(incarnation);
-      const version = this.store.version(incarnation, id);
-      if (held === undefined || version === undefined) continue;
+      if (held === undefined) continue;
       const stored = this.store.get(incarnation, id);
       out.push({
         database: held.name,
         id,
-        version: version.offset,
+        // Unknown for the ids of a store from before versions: based on -1, the restore is overtaken only by a record
+        // that lands before it, and applying that record gives the id a version.
+        version: this.store.version(incarnation, id)?.offset ?? -1,
         state: stored === undefined ? null : { values: Array.from(stored.values), metadata: stored.metadata },
       });
     }

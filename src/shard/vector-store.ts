@@ -12,7 +12,8 @@
  * Beside them, per id: its *version* (the offset of the newest record applied under its key, deletes included), which
  * conditional writes compare against, and the set of *unsettled* ids, whose newest record does not carry their state
  * (see docs/architecture.md, "Read-modify-write on a compacted log"). A store written before versions existed has
- * none: an id without a version is treated as one no conditional write can conflict with.
+ * none: an id without a version is treated as one no conditional write can conflict with, and every id of such a
+ * store is unsettled when it opens (see `open`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,7 +77,33 @@ export class VectorStore {
       noSync: true,
       ...(options.encryptionKey === undefined ? {} : { encryptionKey: options.encryptionKey }),
     });
-    return new VectorStore(dir, root, options.encryptionKey !== undefined);
+    const store = new VectorStore(dir, root, options.encryptionKey !== undefined);
+    store.unsettleUnversioned();
+    return store;
+  }
+
+  /**
+   * A store written before versions existed (release 0.1, whose snapshots hold only `vectors` and `meta`) holds
+   * vectors and no version at all; every store since records a version with each vector. It does not say which of
+   * its ids a metadata-only `vector-patch` wrote last, and compaction keeps only that patch of such an id: every id it
+   * holds is unsettled, so replica group 0 rewrites each once as a record that carries its state.
+   */
+  private unsettleUnversioned(): void {
+    const { root, vectors, versions, unsettled } = this.handle();
+    if (versions.getKeysCount({ limit: 1 }) > 0 || vectors.getKeysCount({ limit: 1 }) === 0) return;
+    let batch: [number, string][] = [];
+    const flush = (): void => {
+      const keys = batch;
+      batch = [];
+      root.transactionSync(() => {
+        for (const key of keys) unsettled.putSync(key, true);
+      });
+    };
+    for (const key of vectors.getKeys()) {
+      batch.push(key);
+      if (batch.length >= 10_000) flush();
+    }
+    flush();
   }
 
   /**
@@ -278,7 +305,10 @@ function openHandles(root: RootDatabase): StoreHandles {
 /** Copies every database and the state of one environment into another's (empty) ones, in bounded transactions. */
 async function copyDatabases(source: RootDatabase, target: StoreHandles): Promise<void> {
   const from = openHandles(source);
-  const copy = <V>(db: Database<V, [number, string]>, into: Database<V, [number, string]>, clone: (value: V) => V): void => {
+  const copy = <V>(db: Database<V, [number, string]> | undefined, into: Database<V, [number, string]>, clone: (value: V) => V): void => {
+    // A store written before versions existed has no `versions` or `unsettled` database, and lmdb-js opens none of a
+    // read-only environment (openDB returns undefined): nothing to copy.
+    if (db === undefined) return;
     let batch: { key: [number, string]; value: V }[] = [];
     const flush = (): void => {
       const rows = batch;

@@ -95,3 +95,61 @@ describe('VectorStore value reads', () => {
     expect(store.unsettledCount()).toBe(0);
   });
 });
+
+/** A snapshot store of release 0.1.0 (test/fixtures/upgrade-0.1.0): LMDB databases `vectors` and `meta` only. */
+describe('VectorStore from before versions', () => {
+  const snapshots = path.join(__dirname, '..', 'fixtures', 'upgrade-0.1.0', 'data-dir', 'snapshots', 'p0');
+  let dir: string;
+  let file: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jade-store-'));
+    // A copy: LMDB adds a lock file beside any environment it opens, even read-only.
+    file = path.join(dir, 'store.mdb');
+    fs.copyFileSync(path.join(snapshots, fs.readdirSync(snapshots)[0]!, 'store.mdb'), file);
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test.each([
+    { store: 'plain', options: {} },
+    { store: 'encrypted', options: { encryptionKey: 'Zm9yLXRoZS0wLjEtc3RvcmUtb25seS0x' } },
+  ])('opens ($store) with every vector, each unsettled and of unknown version', async ({ options }) => {
+    await VectorStore.restore(file, path.join(dir, 'live'), options);
+    const store = VectorStore.open(path.join(dir, 'live'), options);
+    try {
+      const incarnations = Object.values(store.meta().current);
+      expect(incarnations.length).toBeGreaterThan(0);
+      const ids = incarnations.flatMap((incarnation) => [...store.labels(incarnation)].map(({ id }) => ({ incarnation, id })));
+      expect(ids.length).toBeGreaterThan(0);
+      expect(store.unsettledCount()).toBe(ids.length);
+      expect(store.unsettledIds(ids.length)).toEqual([...ids].sort((a, b) => a.incarnation - b.incarnation || (a.id < b.id ? -1 : 1)));
+      for (const { incarnation, id } of ids) {
+        expect(store.version(incarnation, id)).toBeUndefined();
+        expect(store.get(incarnation, id)!.values).toHaveLength(4);
+      }
+      // Settling an id records its version; a reopen leaves the other marks as they were and adds none.
+      const [first] = ids;
+      store.commit([{ kind: 'touch', incarnation: first!.incarnation, id: first!.id, version: 1_000, unsettled: false, deleted: false }], store.meta());
+    } finally {
+      await store.close();
+    }
+    const again = VectorStore.open(path.join(dir, 'live'), options);
+    try {
+      const total = Object.values(again.meta().current).reduce((sum, incarnation) => sum + again.count(incarnation), 0);
+      expect(again.unsettledCount()).toBe(total - 1);
+    } finally {
+      await again.close();
+    }
+  });
+
+  test('a store with versions keeps its unsettled ids as they are', async () => {
+    const store = VectorStore.open(dir);
+    store.commit([{ kind: 'put', incarnation: 1, id: 'a', vector: { label: 0, values: Float32Array.of(1), metadata: null }, version: 0, unsettled: false }], { nextOffset: 1, current: {}, dropped: {} });
+    await store.close();
+    const again = VectorStore.open(dir);
+    expect(again.unsettledCount()).toBe(0);
+    await again.close();
+  });
+});
