@@ -567,6 +567,9 @@ function byPartition(entries: { partition: number; offset: number }[]): number[]
   return out;
 }
 
+/** Partitions whose batches one member handles at once (more than P is harmless). */
+const PARTITIONS_CONSUMED_CONCURRENTLY = 64;
+
 interface MemberSettings {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
@@ -626,7 +629,9 @@ class KafkaMember implements ConsumerHandle {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
-      partitionsConsumedConcurrently: 1,
+      // Batches of different partitions are handled at once (KafkaJS keeps each partition's in order): their shards
+      // apply in different worker threads instead of waiting for each other.
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       eachBatch: (payload) => this.onKafkaBatch(payload),
     });
   }
@@ -736,7 +741,16 @@ class KafkaMember implements ConsumerHandle {
       });
     }
     if (records.length === 0) return;
-    await this.options.onBatch({ topic: batch.topic, partition, records, highWatermark: toOffset(batch.highWatermark) });
+    // KafkaJS heartbeats between batches: keep heartbeating while a slow batch is applied, so the member is not
+    // evicted (and its partitions moved) when one takes longer than the session timeout.
+    const heartbeats = setInterval(() => {
+      payload.heartbeat().catch((err: unknown) => this.logger.debug({ err, partition }, 'heartbeat during a batch failed'));
+    }, this.settings.heartbeatIntervalMs);
+    try {
+      await this.options.onBatch({ topic: batch.topic, partition, records, highWatermark: toOffset(batch.highWatermark) });
+    } finally {
+      clearInterval(heartbeats);
+    }
     // A seek during onBatch already set the next position; otherwise continue after this batch.
     if (this.expected.get(partition) === expected) this.expected.set(partition, records[records.length - 1]!.offset + 1);
     await payload.heartbeat();

@@ -131,6 +131,10 @@ export interface PartitionFailure {
 
 interface OwnedPartition extends PartitionStatus {
   unsettled: number;
+  /** A drop or erased marker was applied: snapshot, so no copy of the dropped data outlives its erasure. */
+  lifecycleSnapshotDue: boolean;
+  /** A maintenance run (snapshot, erasure, restores) is scheduled or running; the partition is paused meanwhile. */
+  maintaining: boolean;
   snapshots: SnapshotStore;
   /** The end offset at assignment: ready once applied past it. */
   readyAt: number;
@@ -334,6 +338,8 @@ export class ShardHost {
       caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
       erasuresWritten: new Set(),
       repairsAppliedAt: 0,
+      lifecycleSnapshotDue: false,
+      maintaining: false,
       work: Promise.resolve(),
       recoverySource: usable === undefined ? 'replay' : 'snapshot',
       assignedAtMs,
@@ -446,12 +452,47 @@ export class ShardHost {
         catalogComplete = true;
       }
     }
-    if (lifecycleChanged) {
-      // No copy of a dropped database may outlive its erasure: snapshot now and remove the older ones.
+    // No copy of a dropped database may outlive its erasure: snapshot now and remove the older ones.
+    if (lifecycleChanged) owned.lifecycleSnapshotDue = true;
+    if (this.maintenanceDue(owned)) this.scheduleMaintenance(owned);
+  }
+
+  /** Whether a snapshot, an erasure or restores are due for `owned` (see `maintain`). */
+  private maintenanceDue(owned: OwnedPartition): boolean {
+    return owned.lifecycleSnapshotDue || this.erasureDue(owned) || this.repairDue(owned) || this.snapshotDue(owned);
+  }
+
+  /** Group 0's owner, caught up, with a dropped database awaiting its erasure here. */
+  private erasureDue(owned: OwnedPartition): boolean {
+    return this.options.replicaGroup === 0 && owned.nextOffset >= owned.endOffset && owned.awaitingErasure.length > 0;
+  }
+
+  /**
+   * Runs `maintain` after the batch handler has returned, with the partition paused: a long snapshot must not hold
+   * up the consumer (on Kafka, its heartbeats and the other partitions' batches), while the partition's own applies
+   * wait for it, since a snapshot copies the shard at one offset. One run at a time per partition; it checks what is
+   * due when it runs.
+   */
+  private scheduleMaintenance(owned: OwnedPartition): void {
+    if (owned.maintaining || this.stopping) return;
+    owned.maintaining = true;
+    this.consumer?.pause([owned.partition]);
+    void this.serialise(owned, () => this.maintain(owned))
+      .catch((err: unknown) => this.logger.warn({ err, partition: owned.partition }, 'partition maintenance failed; will retry'))
+      .finally(() => {
+        owned.maintaining = false;
+        if (this.owned.get(owned.partition) === owned && !this.stopping) this.consumer?.resume([owned.partition]);
+      });
+  }
+
+  private async maintain(owned: OwnedPartition): Promise<void> {
+    if (this.owned.get(owned.partition) !== owned || owned.failure !== undefined) return;
+    if (owned.lifecycleSnapshotDue) {
+      owned.lifecycleSnapshotDue = false;
       await this.snapshot(owned);
     }
     // Only a dropped database awaiting its erasure needs the shard asked for ids: not one round trip per batch.
-    if (owned.nextOffset >= owned.endOffset && this.options.replicaGroup === 0 && owned.awaitingErasure.length > 0) await this.erase(owned);
+    if (this.erasureDue(owned)) await this.erase(owned);
     if (this.repairDue(owned)) await this.repair(owned);
     if (this.snapshotDue(owned)) await this.snapshot(owned);
   }
@@ -613,21 +654,10 @@ export class ShardHost {
             () => undefined, // closed meanwhile (revoked): nothing to report
           );
         }
-        // Due is checked again when the queued work runs: a snapshot slower than this poll must not be repeated.
-        if (this.snapshotDue(owned)) void this.serialise(owned, () => (this.snapshotDue(owned) ? this.snapshot(owned) : Promise.resolve()));
-        // A partition restored from a snapshot at the log's end (say, the one taken at a drop, before a crash) gets
-        // no batch to start its pending erasure: start it here once caught up.
-        if (this.options.replicaGroup === 0 && owned.lag === 0 && owned.awaitingErasure.length > 0) {
-          void this.serialise(owned, () => (owned.nextOffset >= owned.endOffset ? this.erase(owned) : Promise.resolve())).catch((err: unknown) =>
-            this.logger.warn({ err, partition: owned.partition }, 'erasure failed'),
-          );
-        }
-        // Likewise for ids left unsettled by the last batch before a restart, or by restores that failed.
-        if (this.repairDue(owned)) {
-          void this.serialise(owned, () => (this.repairDue(owned) ? this.repair(owned) : Promise.resolve())).catch((err: unknown) =>
-            this.logger.warn({ err, partition: owned.partition }, 'writing restores failed; will retry'),
-          );
-        }
+        // Time-based snapshots, and work no batch will start: a partition restored at the log's end (say, from the
+        // snapshot taken at a drop, before a crash) with a pending erasure, ids left unsettled before a restart, or
+        // restores or an erasure that failed.
+        if (this.maintenanceDue(owned)) this.scheduleMaintenance(owned);
       }
     } catch (err) {
       this.logger.debug({ err }, 'end offset poll failed');
