@@ -14,14 +14,14 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Counter, Histogram, type Metric } from 'prom-client';
 import type { CatalogReader } from '../catalog/catalog-reader';
-import { jadeError } from '../errors';
+import { isJadeError, jadeError } from '../errors';
 import type { Backbone, ConsumedBatch, ConsumerHandle, ProduceRecord, TopicInfo } from '../log/backbone';
 import type { RecordCodec } from '../log/codec';
 import { conditionalHeaders, deadLetterKey, isReservedKey, markerKey, vectorKey } from '../log/records';
 import { indexGroup, type TopicNames } from '../log/topics';
 import { silentLogger, type Logger } from '../logger';
 import { sealPayloads, type Keyring } from '../security/crypto';
-import { ERASURE_HEADER, type DeadLetter, type DroppedIncarnation, type HeldDatabaseInfo } from '../shard/shard';
+import { ERASURE_HEADER, type DeadLetter, type DroppedIncarnation, type HeldDatabaseInfo, type PendingErasure } from '../shard/shard';
 import { SnapshotStore, type SnapshotEncryption } from '../shard/snapshot';
 import type { OpenedShard, ShardRuntime } from './shard-runtime';
 
@@ -120,8 +120,10 @@ interface OwnedPartition extends PartitionStatus {
   appliedSinceSnapshot: number;
   changedAtMs: number | undefined;
   caughtUpAtMs: number;
-  /** Incarnations whose tombstones and erased marker this node has already written (group 0). */
+  /** Incarnations whose tombstones and erased marker the log has acknowledged, written by this node (group 0). */
   erasuresWritten: Set<number>;
+  /** Erasures that failed, by incarnation: when to try again (group 0). */
+  erasureRetries: Map<number, ErasureRetry>;
   /** The offset after the last restores this node wrote: the next round waits until they are applied (group 0). */
   repairsAppliedAt: number;
   /** Serialises batches, snapshots and revocation of this partition. */
@@ -130,6 +132,17 @@ interface OwnedPartition extends PartitionStatus {
   /** `partition` as a metric label. */
   label: { partition: string };
 }
+
+/** A failed erasure: how often it failed in a row, and not before when it is tried again. */
+interface ErasureRetry {
+  failures: number;
+  /** Infinity for an error that retrying cannot mend: tried again only when the partition is assigned anew. */
+  retryAtMs: number;
+}
+
+/** Backoff of a failed erasure: 1 s, doubling up to 30 s (the end-offset poll, every second, tries it again). */
+const ERASURE_RETRY_MIN_MS = 1_000;
+const ERASURE_RETRY_MAX_MS = 30_000;
 
 export class ShardHost {
   private readonly owned = new Map<number, OwnedPartition>();
@@ -314,6 +327,7 @@ export class ShardHost {
       changedAtMs: undefined,
       caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
       erasuresWritten: new Set(),
+      erasureRetries: new Map(),
       repairsAppliedAt: 0,
       work: Promise.resolve(),
       recoverySource: usable === undefined ? 'replay' : 'snapshot',
@@ -393,9 +407,19 @@ export class ShardHost {
       await this.snapshot(owned);
     }
     // Only a dropped database awaiting its erasure needs the shard asked for ids: not one round trip per batch.
-    if (owned.nextOffset >= owned.endOffset && this.options.replicaGroup === 0 && owned.awaitingErasure.length > 0) await this.erase(owned);
+    if (this.erasureDue(owned)) await this.erase(owned);
     if (this.repairDue(owned)) await this.repair(owned);
     if (this.snapshotDue(owned)) await this.snapshot(owned);
+  }
+
+  /**
+   * Group 0's owner, caught up, with a dropped incarnation to erase: neither written already (it awaits its marker's
+   * turn in the log) nor failed too recently to try again.
+   */
+  private erasureDue(owned: OwnedPartition): boolean {
+    if (this.options.replicaGroup !== 0 || owned.nextOffset < owned.endOffset) return false;
+    const now = Date.now();
+    return owned.awaitingErasure.some((d) => !owned.erasuresWritten.has(d.incarnation) && (owned.erasureRetries.get(d.incarnation)?.retryAtMs ?? 0) <= now);
   }
 
   /** Group 0's owner, caught up, with unsettled ids and none of its own restores still on their way through the log. */
@@ -471,33 +495,66 @@ export class ShardHost {
     this.logger.warn({ partition: owned.partition, count: letters.length, reasons: [...new Set(letters.map((l) => l.reasonCode))] }, 'records dead-lettered');
   }
 
-  /** Tombstones every id of each dropped incarnation in this partition, then writes its `erased` marker (group 0). */
+  /**
+   * Tombstones every id of each dropped incarnation in this partition, then writes its `erased` marker (group 0). An
+   * erasure counts as written once the log has acknowledged all of it; one that fails is logged and, if its error is
+   * retriable, tried again after a backoff (the end-offset poll calls this while the partition is caught up). Never
+   * rejects: a batch handler that throws would stop the partition's consumer.
+   */
   private async erase(owned: OwnedPartition): Promise<void> {
-    const pending = await this.options.runtime.pendingErasures(owned.partition);
+    let pending: PendingErasure[];
+    try {
+      pending = await this.options.runtime.pendingErasures(owned.partition);
+    } catch (err) {
+      this.logger.warn({ err, partition: owned.partition }, 'listing ids to erase failed; will retry');
+      return;
+    }
     for (const erasure of pending) {
       if (owned.erasuresWritten.has(erasure.incarnation)) continue;
-      owned.erasuresWritten.add(erasure.incarnation);
-      const header = { [ERASURE_HEADER]: Buffer.from(String(erasure.incarnation)) };
-      const tombstones: ProduceRecord[] = erasure.ids.map((id) => ({ key: Buffer.from(vectorKey(erasure.name, id)), value: null, headers: header }));
-      for (let i = 0; i < tombstones.length; i += 1000) {
-        await this.options.backbone.produce(this.options.topics.vectors, tombstones.slice(i, i + 1000));
+      const retry = owned.erasureRetries.get(erasure.incarnation);
+      if (retry !== undefined && Date.now() < retry.retryAtMs) continue;
+      try {
+        await this.writeErasure(owned, erasure);
+      } catch (err) {
+        const failures = (retry?.failures ?? 0) + 1;
+        const where = { err, partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, failures };
+        if (isJadeError(err) && err.retriable) {
+          const delayMs = Math.min(ERASURE_RETRY_MAX_MS, ERASURE_RETRY_MIN_MS * 2 ** (failures - 1));
+          owned.erasureRetries.set(erasure.incarnation, { failures, retryAtMs: Date.now() + delayMs });
+          this.logger.warn({ ...where, retryInMs: delayMs }, 'erasure failed; will retry');
+        } else {
+          owned.erasureRetries.set(erasure.incarnation, { failures, retryAtMs: Number.POSITIVE_INFINITY });
+          this.logger.error(where, 'erasure failed with an error retrying cannot mend; tried again when the partition is next assigned');
+        }
+        continue;
       }
-      const known = this.options.catalog.state.incarnation(erasure.incarnation);
-      await this.options.backbone.produce(this.options.topics.vectors, [
-        {
-          key: Buffer.from(markerKey(erasure.name, erasure.incarnation, 'erased')),
-          value: this.options.codec.encode({
-            type: 'database-marker',
-            kind: 'erased',
-            database: erasure.name,
-            incarnation: erasure.incarnation,
-            definition: known?.definition ?? null,
-          }),
-          partition: owned.partition,
-        },
-      ]);
-      this.logger.info({ partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, ids: erasure.ids.length }, 'erasure written');
+      owned.erasuresWritten.add(erasure.incarnation);
+      owned.erasureRetries.delete(erasure.incarnation);
     }
+  }
+
+  /** Writes one erasure: a tombstone per id, then the `erased` marker, each acknowledged before the next. */
+  private async writeErasure(owned: OwnedPartition, erasure: PendingErasure): Promise<void> {
+    const header = { [ERASURE_HEADER]: Buffer.from(String(erasure.incarnation)) };
+    const tombstones: ProduceRecord[] = erasure.ids.map((id) => ({ key: Buffer.from(vectorKey(erasure.name, id)), value: null, headers: header }));
+    for (let i = 0; i < tombstones.length; i += 1000) {
+      await this.options.backbone.produce(this.options.topics.vectors, tombstones.slice(i, i + 1000));
+    }
+    const known = this.options.catalog.state.incarnation(erasure.incarnation);
+    await this.options.backbone.produce(this.options.topics.vectors, [
+      {
+        key: Buffer.from(markerKey(erasure.name, erasure.incarnation, 'erased')),
+        value: this.options.codec.encode({
+          type: 'database-marker',
+          kind: 'erased',
+          database: erasure.name,
+          incarnation: erasure.incarnation,
+          definition: known?.definition ?? null,
+        }),
+        partition: owned.partition,
+      },
+    ]);
+    this.logger.info({ partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, ids: erasure.ids.length }, 'erasure written');
   }
 
   /**
@@ -558,9 +615,9 @@ export class ShardHost {
         // Due is checked again when the queued work runs: a snapshot slower than this poll must not be repeated.
         if (this.snapshotDue(owned)) void this.serialise(owned, () => (this.snapshotDue(owned) ? this.snapshot(owned) : Promise.resolve()));
         // A partition restored from a snapshot at the log's end (say, the one taken at a drop, before a crash) gets
-        // no batch to start its pending erasure: start it here once caught up.
-        if (this.options.replicaGroup === 0 && owned.lag === 0 && owned.awaitingErasure.length > 0) {
-          void this.serialise(owned, () => (owned.nextOffset >= owned.endOffset ? this.erase(owned) : Promise.resolve())).catch((err: unknown) =>
+        // no batch to start its pending erasure: start it here once caught up. A failed erasure is tried again here.
+        if (this.erasureDue(owned)) {
+          void this.serialise(owned, () => (this.erasureDue(owned) ? this.erase(owned) : Promise.resolve())).catch((err: unknown) =>
             this.logger.warn({ err, partition: owned.partition }, 'erasure failed'),
           );
         }
