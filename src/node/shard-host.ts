@@ -21,7 +21,7 @@ import { conditionalHeaders, deadLetterKey, isReservedKey, markerKey, vectorKey 
 import { indexGroup, type TopicNames } from '../log/topics';
 import { silentLogger, type Logger } from '../logger';
 import { sealPayloads, type Keyring } from '../security/crypto';
-import { ERASURE_HEADER, type DeadLetter, type DroppedIncarnation, type HeldDatabaseInfo, type PendingErasure } from '../shard/shard';
+import { ERASURE_HEADER, type DeadLetter, type DroppedIncarnation, type HeldDatabaseInfo } from '../shard/shard';
 import { SnapshotStore, type SnapshotEncryption } from '../shard/snapshot';
 import type { OpenedShard, ShardRuntime } from './shard-runtime';
 
@@ -122,8 +122,8 @@ interface OwnedPartition extends PartitionStatus {
   caughtUpAtMs: number;
   /** Incarnations whose tombstones and erased marker the log has acknowledged, written by this node (group 0). */
   erasuresWritten: Set<number>;
-  /** Erasures that failed, by incarnation: when to try again (group 0). */
-  erasureRetries: Map<number, ErasureRetry>;
+  /** Erasures begun and not written yet, by incarnation: how far they got, and when to try again after a failure. */
+  erasures: Map<number, ErasureProgress>;
   /** The offset after the last restores this node wrote: the next round waits until they are applied (group 0). */
   repairsAppliedAt: number;
   /** Serialises batches, snapshots and revocation of this partition. */
@@ -133,12 +133,19 @@ interface OwnedPartition extends PartitionStatus {
   label: { partition: string };
 }
 
-/** A failed erasure: how often it failed in a row, and not before when it is tried again. */
-interface ErasureRetry {
+/** An erasure begun: the ids tombstoned so far, and, after a failure, not before when it is tried again. */
+interface ErasureProgress {
+  /** The last id of the last page of tombstones the log acknowledged: the next page starts after it. */
+  after?: string;
+  tombstoned: number;
+  /** Failures in a row. */
   failures: number;
-  /** Infinity for an error that retrying cannot mend: tried again only when the partition is assigned anew. */
+  /** 0 to go on at once; Infinity after an error that retrying cannot mend (tried again on the next assignment). */
   retryAtMs: number;
 }
+
+/** Ids listed and tombstoned at a time: an erasure holds one page in memory, whatever the database's size. */
+const ERASURE_PAGE = 1000;
 
 /** Backoff of a failed erasure: 1 s, doubling up to 30 s (the end-offset poll, every second, tries it again). */
 const ERASURE_RETRY_MIN_MS = 1_000;
@@ -327,7 +334,7 @@ export class ShardHost {
       changedAtMs: undefined,
       caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
       erasuresWritten: new Set(),
-      erasureRetries: new Map(),
+      erasures: new Map(),
       repairsAppliedAt: 0,
       work: Promise.resolve(),
       recoverySource: usable === undefined ? 'replay' : 'snapshot',
@@ -419,7 +426,7 @@ export class ShardHost {
   private erasureDue(owned: OwnedPartition): boolean {
     if (this.options.replicaGroup !== 0 || owned.nextOffset < owned.endOffset) return false;
     const now = Date.now();
-    return owned.awaitingErasure.some((d) => !owned.erasuresWritten.has(d.incarnation) && (owned.erasureRetries.get(d.incarnation)?.retryAtMs ?? 0) <= now);
+    return owned.awaitingErasure.some((d) => !owned.erasuresWritten.has(d.incarnation) && (owned.erasures.get(d.incarnation)?.retryAtMs ?? 0) <= now);
   }
 
   /** Group 0's owner, caught up, with unsettled ids and none of its own restores still on their way through the log. */
@@ -496,49 +503,55 @@ export class ShardHost {
   }
 
   /**
-   * Tombstones every id of each dropped incarnation in this partition, then writes its `erased` marker (group 0). An
-   * erasure counts as written once the log has acknowledged all of it; one that fails is logged and, if its error is
-   * retriable, tried again after a backoff (the end-offset poll calls this while the partition is caught up). Never
-   * rejects: a batch handler that throws would stop the partition's consumer.
+   * Tombstones every id of each dropped incarnation in this partition, a page at a time, then writes its `erased`
+   * marker (group 0). An erasure counts as written once the log has acknowledged all of it; one that fails is logged
+   * and, if its error is retriable, goes on after a backoff from the page after the last one acknowledged (the
+   * end-offset poll calls this while the partition is caught up). Never rejects: a batch handler that throws would stop
+   * the partition's consumer.
    */
   private async erase(owned: OwnedPartition): Promise<void> {
-    let pending: PendingErasure[];
-    try {
-      pending = await this.options.runtime.pendingErasures(owned.partition);
-    } catch (err) {
-      this.logger.warn({ err, partition: owned.partition }, 'listing ids to erase failed; will retry');
-      return;
-    }
-    for (const erasure of pending) {
+    for (const erasure of owned.awaitingErasure) {
       if (owned.erasuresWritten.has(erasure.incarnation)) continue;
-      const retry = owned.erasureRetries.get(erasure.incarnation);
-      if (retry !== undefined && Date.now() < retry.retryAtMs) continue;
+      const progress = owned.erasures.get(erasure.incarnation) ?? { tombstoned: 0, failures: 0, retryAtMs: 0 };
+      if (Date.now() < progress.retryAtMs) continue;
+      owned.erasures.set(erasure.incarnation, progress);
       try {
-        await this.writeErasure(owned, erasure);
+        await this.writeErasure(owned, erasure, progress);
       } catch (err) {
-        const failures = (retry?.failures ?? 0) + 1;
-        const where = { err, partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, failures };
+        progress.failures += 1;
+        const where = { err, partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, failures: progress.failures, tombstoned: progress.tombstoned };
         if (isJadeError(err) && err.retriable) {
-          const delayMs = Math.min(ERASURE_RETRY_MAX_MS, ERASURE_RETRY_MIN_MS * 2 ** (failures - 1));
-          owned.erasureRetries.set(erasure.incarnation, { failures, retryAtMs: Date.now() + delayMs });
+          const delayMs = Math.min(ERASURE_RETRY_MAX_MS, ERASURE_RETRY_MIN_MS * 2 ** (progress.failures - 1));
+          progress.retryAtMs = Date.now() + delayMs;
           this.logger.warn({ ...where, retryInMs: delayMs }, 'erasure failed; will retry');
         } else {
-          owned.erasureRetries.set(erasure.incarnation, { failures, retryAtMs: Number.POSITIVE_INFINITY });
+          progress.retryAtMs = Number.POSITIVE_INFINITY;
           this.logger.error(where, 'erasure failed with an error retrying cannot mend; tried again when the partition is next assigned');
         }
         continue;
       }
       owned.erasuresWritten.add(erasure.incarnation);
-      owned.erasureRetries.delete(erasure.incarnation);
+      owned.erasures.delete(erasure.incarnation);
     }
   }
 
-  /** Writes one erasure: a tombstone per id, then the `erased` marker, each acknowledged before the next. */
-  private async writeErasure(owned: OwnedPartition, erasure: PendingErasure): Promise<void> {
-    const header = { [ERASURE_HEADER]: Buffer.from(String(erasure.incarnation)) };
-    const tombstones: ProduceRecord[] = erasure.ids.map((id) => ({ key: Buffer.from(vectorKey(erasure.name, id)), value: null, headers: header }));
-    for (let i = 0; i < tombstones.length; i += 1000) {
-      await this.options.backbone.produce(this.options.topics.vectors, tombstones.slice(i, i + 1000));
+  /**
+   * Writes one erasure from where `progress` left it: a page of ids from the shard, their tombstones, acknowledged
+   * before the next page is listed; after the last page, the `erased` marker.
+   */
+  private async writeErasure(owned: OwnedPartition, erasure: DroppedIncarnation, progress: ErasureProgress): Promise<void> {
+    const headers = { [ERASURE_HEADER]: Buffer.from(String(erasure.incarnation)) };
+    for (;;) {
+      const ids = await this.options.runtime.erasureIds(owned.partition, erasure.incarnation, { ...(progress.after === undefined ? {} : { after: progress.after }), limit: ERASURE_PAGE });
+      if (ids.length > 0) {
+        await this.options.backbone.produce(
+          this.options.topics.vectors,
+          ids.map((id) => ({ key: Buffer.from(vectorKey(erasure.name, id)), value: null, headers })),
+        );
+        progress.after = ids[ids.length - 1]!;
+        progress.tombstoned += ids.length;
+      }
+      if (ids.length < ERASURE_PAGE) break;
     }
     const known = this.options.catalog.state.incarnation(erasure.incarnation);
     await this.options.backbone.produce(this.options.topics.vectors, [
@@ -554,7 +567,7 @@ export class ShardHost {
         partition: owned.partition,
       },
     ]);
-    this.logger.info({ partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, ids: erasure.ids.length }, 'erasure written');
+    this.logger.info({ partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, ids: progress.tombstoned }, 'erasure written');
   }
 
   /**

@@ -66,13 +66,6 @@ export interface DroppedIncarnation {
   incarnation: number;
 }
 
-/** A dropped incarnation whose ids this partition still has to tombstone (replica group 0's job). */
-export interface PendingErasure {
-  name: string;
-  incarnation: number;
-  ids: string[];
-}
-
 /**
  * An unsettled id's state, for replica group 0 to write as a `restore` (docs/architecture.md, "Read-modify-write on a
  * compacted log"): its values and metadata, or null when the id is deleted, as of `version`.
@@ -385,14 +378,17 @@ export class Shard {
       .map(([incarnation, d]) => ({ name: d.name, incarnation: Number(incarnation) }));
   }
 
-  /** Dropped incarnations whose erasure this partition has not seen yet, with the ids to tombstone. */
-  pendingErasures(): PendingErasure[] {
-    return Object.entries(this.meta.dropped)
-      .filter(([, d]) => !d.erased)
-      .map(([incarnation, d]) => {
-        const inc = Number(incarnation);
-        return { name: d.name, incarnation: inc, ids: [...this.store.entries(inc)].map((e) => e.id) };
-      });
+  /**
+   * A page of the ids replica group 0 tombstones to erase a dropped incarnation (one of `awaitingErasure`): up to
+   * `limit`, in id order, after `after`. Its rows do not change until its `erased` marker, so pages resumed after the
+   * last id of the one before list each id once. Ids only: the values and metadata are never read. Empty for an
+   * incarnation that is live, unknown or erased already.
+   */
+  erasureIds(incarnation: number, options: { after?: string; limit: number }): string[] {
+    this.assertOpen();
+    const dropped = this.meta.dropped[incarnation];
+    if (dropped === undefined || dropped.erased) return [];
+    return this.store.ids(incarnation, options);
   }
 
   /** Writes each held index to `dirFor(incarnation)` and copies the store: the parts of a snapshot at `nextOffset`. */

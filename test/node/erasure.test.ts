@@ -15,7 +15,9 @@ import type { ProduceRecord } from '../../src/log/backbone';
 import { isReservedKey, parseMarkerKey, parseVectorKey, vectorKey } from '../../src/log/records';
 import { ensureTopics } from '../../src/log/topics';
 import { silentLogger } from '../../src/logger';
+import { partitionForKey } from '../../src/log/murmur2';
 import { IndexNode } from '../../src/node/index-node';
+import { InProcessShardRuntime, type ShardRuntime } from '../../src/node/shard-runtime';
 import { ERASURE_HEADER } from '../../src/shard/shard';
 import { InterceptedBackbone } from '../helpers/intercepted-backbone';
 import { readLog } from '../helpers/read-log';
@@ -42,9 +44,12 @@ describe('erasure by replica group 0', () => {
     topics = await ensureTopics(backbone, { topicPrefix: 'jade', partitions: P, defaultPartitions: P, replicationFactor: 1, minInsyncReplicas: 1, deleteRetentionMs: 86_400_000 });
     catalog = new CatalogReader({ backbone, codec, topic: topics.names.databases, groupPrefix: 'jade' });
     await catalog.start();
-    const config = loadConfig({ env: {}, overrides: { dataDir: path.join(dir, 'node'), partitions: P, shardThreads: 0, logLevel: 'silent', replicaGroup: 0 } });
-    node = await IndexNode.start({ config, backbone, codec, topics, logger: silentLogger, serveInternalApi: false, catalog });
   });
+
+  const start = async (runtime?: ShardRuntime): Promise<void> => {
+    const config = loadConfig({ env: {}, overrides: { dataDir: path.join(dir, 'node'), partitions: P, shardThreads: 0, logLevel: 'silent', replicaGroup: 0 } });
+    node = await IndexNode.start({ config, backbone, codec, topics, logger: silentLogger, serveInternalApi: false, catalog, ...(runtime === undefined ? {} : { runtime }) });
+  };
 
   afterEach(async () => {
     backbone.hook = undefined;
@@ -91,11 +96,71 @@ describe('erasure by replica group 0', () => {
         throw jadeError('JADE_ERR_LOG_PRODUCE_FAILED', ['injected']);
       }
     };
+    await start();
     await createFillDrop(50);
     expect(failures).toBe(1);
     const onLog = await erasureOnLog();
     expect(onLog.map((p) => p.erasedMarkers)).toEqual([1, 1]);
     expect(onLog.flatMap((p) => p.tombstoned).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`).sort());
+  }, 60_000);
+
+  it('lists and tombstones the ids of a database larger than a page one page at a time, then writes the marker once', async () => {
+    // Every page of ids the shard hands over, by partition.
+    const pages: number[][] = [[], []];
+    await start(
+      new (class extends InProcessShardRuntime {
+        override async erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }): Promise<string[]> {
+          const ids = await super.erasureIds(partition, incarnation, options);
+          pages[partition]!.push(ids.length);
+          return ids;
+        }
+      })(),
+    );
+    const produced: number[] = [];
+    backbone.hook = (topic, records) => {
+      if (topic === topics.names.vectors && erasing(records)) produced.push(records.length);
+    };
+    const count = 3000;
+    await createFillDrop(count);
+    const onLog = await erasureOnLog();
+    const all = Array.from({ length: count }, (_, i) => `v${i}`);
+    for (let p = 0; p < P; p++) {
+      const held = all.filter((id) => partitionForKey(vectorKey('docs', id), P) === p);
+      expect(held.length).toBeGreaterThan(1000);
+      // Each id exactly once, in pages of at most 1000 ids.
+      expect(onLog[p]!.tombstoned).toHaveLength(held.length);
+      expect(new Set(onLog[p]!.tombstoned)).toEqual(new Set(held));
+      expect(onLog[p]!.erasedMarkers).toBe(1);
+      expect(pages[p]!.length).toBeGreaterThan(1);
+      expect(Math.max(...pages[p]!)).toBeLessThanOrEqual(1000);
+      expect(pages[p]!.reduce((a, b) => a + b, 0)).toBe(held.length);
+    }
+    expect(Math.max(...produced)).toBeLessThanOrEqual(1000);
+  }, 60_000);
+
+  it('resumes a failed erasure after the last page the log acknowledged', async () => {
+    await start();
+    const pages = [0, 0];
+    let failed = false;
+    backbone.hook = (topic, records) => {
+      if (topic !== topics.names.vectors || !erasing(records)) return;
+      // The second page of tombstones of a partition fails, once.
+      const partition = partitionForKey(records[0]!.key, P);
+      pages[partition]! += 1;
+      if (pages[partition] === 2 && !failed) {
+        failed = true;
+        throw jadeError('JADE_ERR_LOG_PRODUCE_FAILED', ['injected']);
+      }
+    };
+    const count = 2500;
+    await createFillDrop(count);
+    const onLog = await erasureOnLog();
+    expect(failed).toBe(true);
+    const tombstoned = onLog.flatMap((p) => p.tombstoned);
+    // Every id once: the retry did not tombstone the first page again.
+    expect(tombstoned).toHaveLength(count);
+    expect(new Set(tombstoned).size).toBe(count);
+    expect(onLog.map((p) => p.erasedMarkers)).toEqual([1, 1]);
   }, 60_000);
 
   it('does not retry an erasure whose error retrying cannot mend', async () => {
@@ -106,6 +171,7 @@ describe('erasure by replica group 0', () => {
         throw jadeError('JADE_ERR_LOG_RECORD_TOO_LARGE', [2 << 20, 1 << 20]);
       }
     };
+    await start();
     await expect(createFillDrop(50, 4_000)).rejects.toThrow(/erasure applied/);
     // One attempt per partition, none repeated although the end-offset poll ran every second meanwhile.
     expect(failures).toBe(P);

@@ -184,7 +184,12 @@ describe('Shard', () => {
     log.marker('drop', 'docs', 0);
     expect(shard.apply(log.records).lifecycleChanged).toBe(true);
     expect(() => shard.get('docs', ids)).toThrow(expect.objectContaining({ code: 'JADE_ERR_SHARD_DATABASE_NOT_HELD' }) as Error);
-    expect(shard.pendingErasures()).toEqual([{ name: 'docs', incarnation: 0, ids: [...ids].sort() }]);
+    // The ids to erase come in pages, each after the last id of the one before, without their values.
+    const sorted = [...ids].sort();
+    expect(shard.awaitingErasure()).toEqual([{ name: 'docs', incarnation: 0 }]);
+    expect(shard.erasureIds(0, { limit: 2 })).toEqual(sorted.slice(0, 2));
+    expect(shard.erasureIds(0, { after: sorted[1]!, limit: 2 })).toEqual(sorted.slice(2));
+    expect(shard.erasureIds(0, { after: sorted[2]!, limit: 2 })).toEqual([]);
 
     // The erasure's tombstones are not dead letters; a stray tombstone for a dropped database is.
     for (const id of ids) log.tombstone('docs', id, { [ERASURE_HEADER]: Buffer.from('0') });
@@ -192,7 +197,8 @@ describe('Shard', () => {
     expect(shard.apply(log.records).deadLetters.map((d) => d.reasonCode)).toEqual(['JADE_ERR_SHARD_DATABASE_NOT_LIVE']);
     log.marker('erased', 'docs', 0);
     shard.apply(log.records);
-    expect(shard.pendingErasures()).toEqual([]);
+    expect(shard.awaitingErasure()).toEqual([]);
+    expect(shard.erasureIds(0, { limit: 10 })).toEqual([]);
 
     // A re-created database of the same name starts empty.
     catalog.apply(2, { type: 'database-event', eventType: 'create', name: 'docs', definition: definition('docs'), requestId: null, timestampMs: 0 });
@@ -200,6 +206,8 @@ describe('Shard', () => {
     log.upsert('docs', ids[1]!, [9, 9, 9]);
     shard.apply(log.records);
     expect(shard.get('docs', ids)).toMatchObject([{ id: ids[1], values: [9, 9, 9], metadata: null }]);
+    // A live incarnation has nothing to erase.
+    expect(shard.erasureIds(2, { limit: 10 })).toEqual([]);
     await shard.close();
   });
 
