@@ -74,8 +74,8 @@ class ObservedRuntime implements ShardRuntime {
   databases(partition: number) {
     return this.inner.databases(partition);
   }
-  pendingErasures(partition: number) {
-    return this.inner.pendingErasures(partition);
+  erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }) {
+    return this.inner.erasureIds(partition, incarnation, options);
   }
   pendingRepairs(partition: number, limit: number) {
     return this.inner.pendingRepairs(partition, limit);

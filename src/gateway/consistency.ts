@@ -47,7 +47,14 @@ export function decodeToken(token: string, topic: { identity: string; partitions
 
 /** Token for a set of acknowledged writes: per partition, one past the highest offset written there. */
 export function tokenForAcks(identity: string, partitions: number, acks: readonly { partition: number; offset: number }[]): string {
-  const offsets = new Array<number>(partitions).fill(0);
+  return encodeToken({ identity, partitions, offsets: advanceOffsets(new Array<number>(partitions).fill(0), acks) });
+}
+
+/**
+ * Raises `offsets` (per partition, what a token names) to cover `acks` too, and returns it: the offsets of writes made
+ * in several rounds merge into one token that covers them all, holding a number per partition, never the acks.
+ */
+export function advanceOffsets(offsets: number[], acks: readonly { partition: number; offset: number }[]): number[] {
   for (const ack of acks) offsets[ack.partition] = Math.max(offsets[ack.partition]!, ack.offset + 1);
-  return encodeToken({ identity, partitions, offsets });
+  return offsets;
 }

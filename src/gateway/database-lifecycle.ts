@@ -1,7 +1,8 @@
 /**
- * Creating and dropping databases (DESIGN.md, "Database lifecycle"): the catalog record on `jade.databases`
+ * Creating and dropping databases (docs/architecture.md, "Database lifecycle"): the catalog record on `jade.databases`
  * orders every create and drop; then a marker goes into every partition of the vectors topic, and the operation
- * is acknowledged only when all markers are. Until then writes to the database are refused.
+ * is acknowledged only when all markers are. Until then writes to the database are refused. Creates and drops are
+ * decided on the catalog read to its end (`CatalogReader.catchUp`), never on a view that may be behind.
  */
 import { randomBytes } from 'node:crypto';
 import type { CatalogReader } from '../catalog/catalog-reader';
@@ -33,6 +34,8 @@ export class DatabaseLifecycle {
 
   /** Creates a database; 409 `JADE_ERR_DB_EXISTS` when the name is live (the catalog voided this create). */
   async create(definition: DatabaseDefinition, requestId: string | null = null): Promise<DatabaseIncarnation> {
+    // Decided on the whole catalog: a gateway that has not read a drop yet would skip the wait for its erasure.
+    await this.options.catalog.catchUp();
     if (this.options.catalog.state.live(definition.name) !== undefined) throw jadeError('JADE_ERR_DB_EXISTS', [definition.name]);
     // A name dropped before: every partition must have applied its drop and its erasure first. The end offsets read
     // now lie past the drop markers, so a shard caught up to them has seen the drop.
@@ -52,6 +55,7 @@ export class DatabaseLifecycle {
 
   /** Drops a database; 404 when it is not live. Its data is erased from every partition afterwards. */
   async drop(name: string, requestId: string | null = null): Promise<DatabaseIncarnation> {
+    await this.options.catalog.catchUp();
     const live = this.options.catalog.state.live(name);
     if (live === undefined) throw jadeError('JADE_ERR_DB_NOT_FOUND', [name]);
     const offset = await this.appendCatalog({ eventType: 'drop', name, definition: null, requestId });

@@ -17,7 +17,7 @@ import { payloadOverheadBytes, sealPayloads, type Keyring } from '../security/cr
 import { compileFilter } from '../shard/filter';
 import type { SearchHit, ShardVector } from '../shard/shard';
 import { storedValuesProblem } from '../shard/values';
-import { decodeToken, tokenForAcks, type Consistency } from './consistency';
+import { advanceOffsets, decodeToken, encodeToken, tokenForAcks, type Consistency } from './consistency';
 import type { DatabaseLifecycle } from './database-lifecycle';
 import { IdempotencyCache } from './idempotency';
 import type { ShardRouter } from './router';
@@ -84,6 +84,8 @@ export interface WriteResult {
 }
 
 const INDEX_DEFAULTS = { m: 16, efConstruction: 200, efSearch: 64 };
+/** Most ids a delete by filter reads and deletes at a time. */
+const DELETE_PAGE = 1000;
 
 export class Gateway {
   readonly idempotency = new IdempotencyCache();
@@ -203,30 +205,33 @@ export class Gateway {
   }
 
   async deleteIds(database: string, ids: string[]): Promise<WriteResult> {
-    await this.options.lifecycle.writable(database);
-    if (ids.length > this.options.limits.maxBatchSize) throw jadeError('JADE_ERR_BATCH_INVALID', [`${ids.length} ids exceed the batch limit of ${this.options.limits.maxBatchSize}`]);
-    const problems = ids.map((id, i) => [i, invalidIdReason(id)] as const).filter(([, p]) => p !== null);
-    // As for upserts: one id is a vector problem, several a batch problem.
-    if (problems.length > 0) throw jadeError(ids.length === 1 ? 'JADE_ERR_VECTOR_INVALID' : 'JADE_ERR_BATCH_INVALID', [problems.slice(0, 20).map(([i, p]) => `item ${i}: ${p}`).join('; ')]);
     const unique = [...new Set(ids)];
-    return this.produce(unique, unique.map((id) => ({ key: Buffer.from(vectorKey(database, id)), value: null })));
+    const acks = await this.produceDeletes(database, ids, unique);
+    return { ids: unique, token: tokenForAcks(this.identity, this.partitions, acks) };
   }
 
-  /** Deletes every vector matching `filter`, as of a strong read; returns how many were deleted. */
-  async deleteByFilter(database: string, filter: unknown): Promise<WriteResult & { count: number }> {
+  /**
+   * Deletes every vector matching `filter`, as of strong reads; returns how many were deleted. It goes a page at a
+   * time: a page of matching ids read at `strong` consistency (at most DELETE_PAGE, and at most a batch), deleted, then
+   * the next page after it, so the gateway holds one page whatever the count. The token names, per partition, one past
+   * the highest offset any page's deletes were written at: a read after it sees every delete.
+   */
+  async deleteByFilter(database: string, filter: unknown): Promise<{ count: number; token: string }> {
     compileFilter(filter);
-    const ids: string[] = [];
+    const pageSize = Math.min(DELETE_PAGE, this.options.limits.maxBatchSize);
+    const offsets = new Array<number>(this.partitions).fill(0);
+    let count = 0;
     let cursor: string | undefined;
     do {
-      const page = await this.scroll(database, { limit: 1000, filter, includeValues: false, consistency: 'strong', ...(cursor === undefined ? {} : { cursor }) });
-      ids.push(...page.vectors.map((v) => v.id));
+      const page = await this.scroll(database, { limit: pageSize, filter, includeValues: false, consistency: 'strong', ...(cursor === undefined ? {} : { cursor }) });
+      if (page.vectors.length > 0) {
+        const ids = page.vectors.map((v) => v.id);
+        advanceOffsets(offsets, await this.produceDeletes(database, ids, ids));
+        count += ids.length;
+      }
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined);
-    let token = tokenForAcks(this.identity, this.partitions, []);
-    for (let i = 0; i < ids.length; i += this.options.limits.maxBatchSize) {
-      ({ token } = await this.deleteIds(database, ids.slice(i, i + this.options.limits.maxBatchSize)));
-    }
-    return { ids, count: ids.length, token };
+    return { count, token: encodeToken({ identity: this.identity, partitions: this.partitions, offsets }) };
   }
 
   // ---- reads ----
@@ -356,7 +361,22 @@ export class Gateway {
     }
   }
 
+  /** Checks a batch of ids to delete (`ids` as given, `unique` without repeats) and writes a tombstone for each. */
+  private async produceDeletes(database: string, ids: string[], unique: string[]): Promise<ProduceAck[]> {
+    await this.options.lifecycle.writable(database);
+    if (ids.length > this.options.limits.maxBatchSize) throw jadeError('JADE_ERR_BATCH_INVALID', [`${ids.length} ids exceed the batch limit of ${this.options.limits.maxBatchSize}`]);
+    const problems = ids.map((id, i) => [i, invalidIdReason(id)] as const).filter(([, p]) => p !== null);
+    // As for upserts: one id is a vector problem, several a batch problem.
+    if (problems.length > 0) throw jadeError(ids.length === 1 ? 'JADE_ERR_VECTOR_INVALID' : 'JADE_ERR_BATCH_INVALID', [problems.slice(0, 20).map(([i, p]) => `item ${i}: ${p}`).join('; ')]);
+    return this.produceAcks(unique, unique.map((id) => ({ key: Buffer.from(vectorKey(database, id)), value: null })));
+  }
+
   private async produce(ids: string[], records: ProduceRecord[]): Promise<WriteResult> {
+    return { ids, token: tokenForAcks(this.identity, this.partitions, await this.produceAcks(ids, records)) };
+  }
+
+  /** Writes records (one per id, in order), refusing while a partition they go to lags too far; resolves with the acks. */
+  private async produceAcks(ids: string[], records: ProduceRecord[]): Promise<ProduceAck[]> {
     const partitions = new Set(records.map((r) => partitionForKey(r.key, this.partitions)));
     for (const partition of partitions) {
       const stalled = this.options.router.stalled(partition);
@@ -377,7 +397,7 @@ export class Gateway {
       }
       throw err;
     }
-    return { ids, token: tokenForAcks(this.identity, this.partitions, acks) };
+    return acks;
   }
 
   private async minOffsets(consistency: Consistency): Promise<number[] | undefined> {

@@ -141,8 +141,10 @@ interface OwnedPartition extends PartitionStatus {
   appliedSinceSnapshot: number;
   changedAtMs: number | undefined;
   caughtUpAtMs: number;
-  /** Incarnations whose tombstones and erased marker this node has already written (group 0). */
+  /** Incarnations whose tombstones and erased marker the log has acknowledged, written by this node (group 0). */
   erasuresWritten: Set<number>;
+  /** Erasures begun and not written yet, by incarnation: how far they got, and when to try again after a failure. */
+  erasures: Map<number, ErasureProgress>;
   /** The offset after the last restores this node wrote: the next round waits until they are applied (group 0). */
   repairsAppliedAt: number;
   /** Serialises batches, snapshots and revocation of this partition. */
@@ -151,6 +153,24 @@ interface OwnedPartition extends PartitionStatus {
   /** `partition` as a metric label. */
   label: { partition: string };
 }
+
+/** An erasure begun: the ids tombstoned so far, and, after a failure, not before when it is tried again. */
+interface ErasureProgress {
+  /** The last id of the last page of tombstones the log acknowledged: the next page starts after it. */
+  after?: string;
+  tombstoned: number;
+  /** Failures in a row. */
+  failures: number;
+  /** 0 to go on at once; Infinity after an error that retrying cannot mend (tried again on the next assignment). */
+  retryAtMs: number;
+}
+
+/** Ids listed and tombstoned at a time: an erasure holds one page in memory, whatever the database's size. */
+const ERASURE_PAGE = 1000;
+
+/** Backoff of a failed erasure: 1 s, doubling up to 30 s (the end-offset poll, every second, tries it again). */
+const ERASURE_RETRY_MIN_MS = 1_000;
+const ERASURE_RETRY_MAX_MS = 30_000;
 
 export class ShardHost {
   private readonly owned = new Map<number, OwnedPartition>();
@@ -337,6 +357,7 @@ export class ShardHost {
       changedAtMs: undefined,
       caughtUpAtMs: usable?.manifest.caughtUpAtMs ?? Date.now(),
       erasuresWritten: new Set(),
+      erasures: new Map(),
       repairsAppliedAt: 0,
       lifecycleSnapshotDue: false,
       maintaining: false,
@@ -462,10 +483,6 @@ export class ShardHost {
     return owned.lifecycleSnapshotDue || this.erasureDue(owned) || this.repairDue(owned) || this.snapshotDue(owned);
   }
 
-  /** Group 0's owner, caught up, with a dropped database awaiting its erasure here. */
-  private erasureDue(owned: OwnedPartition): boolean {
-    return this.options.replicaGroup === 0 && owned.nextOffset >= owned.endOffset && owned.awaitingErasure.length > 0;
-  }
 
   /**
    * Runs `maintain` after the batch handler has returned, with the partition paused: a long snapshot must not hold
@@ -495,6 +512,16 @@ export class ShardHost {
     if (this.erasureDue(owned)) await this.erase(owned);
     if (this.repairDue(owned)) await this.repair(owned);
     if (this.snapshotDue(owned)) await this.snapshot(owned);
+  }
+
+  /**
+   * Group 0's owner, caught up, with a dropped incarnation to erase: neither written already (it awaits its marker's
+   * turn in the log) nor failed too recently to try again.
+   */
+  private erasureDue(owned: OwnedPartition): boolean {
+    if (this.options.replicaGroup !== 0 || owned.nextOffset < owned.endOffset) return false;
+    const now = Date.now();
+    return owned.awaitingErasure.some((d) => !owned.erasuresWritten.has(d.incarnation) && (owned.erasures.get(d.incarnation)?.retryAtMs ?? 0) <= now);
   }
 
   /** Group 0's owner, caught up, with unsettled ids and none of its own restores still on their way through the log. */
@@ -570,33 +597,72 @@ export class ShardHost {
     this.logger.warn({ partition: owned.partition, count: letters.length, reasons: [...new Set(letters.map((l) => l.reasonCode))] }, 'records dead-lettered');
   }
 
-  /** Tombstones every id of each dropped incarnation in this partition, then writes its `erased` marker (group 0). */
+  /**
+   * Tombstones every id of each dropped incarnation in this partition, a page at a time, then writes its `erased`
+   * marker (group 0). An erasure counts as written once the log has acknowledged all of it; one that fails is logged
+   * and, if its error is retriable, goes on after a backoff from the page after the last one acknowledged (the
+   * end-offset poll calls this while the partition is caught up). Never rejects: a batch handler that throws would stop
+   * the partition's consumer.
+   */
   private async erase(owned: OwnedPartition): Promise<void> {
-    const pending = await this.options.runtime.pendingErasures(owned.partition);
-    for (const erasure of pending) {
+    for (const erasure of owned.awaitingErasure) {
       if (owned.erasuresWritten.has(erasure.incarnation)) continue;
-      owned.erasuresWritten.add(erasure.incarnation);
-      const header = { [ERASURE_HEADER]: Buffer.from(String(erasure.incarnation)) };
-      const tombstones: ProduceRecord[] = erasure.ids.map((id) => ({ key: Buffer.from(vectorKey(erasure.name, id)), value: null, headers: header }));
-      for (let i = 0; i < tombstones.length; i += 1000) {
-        await this.options.backbone.produce(this.options.topics.vectors, tombstones.slice(i, i + 1000));
+      const progress = owned.erasures.get(erasure.incarnation) ?? { tombstoned: 0, failures: 0, retryAtMs: 0 };
+      if (Date.now() < progress.retryAtMs) continue;
+      owned.erasures.set(erasure.incarnation, progress);
+      try {
+        await this.writeErasure(owned, erasure, progress);
+      } catch (err) {
+        progress.failures += 1;
+        const where = { err, partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, failures: progress.failures, tombstoned: progress.tombstoned };
+        if (isJadeError(err) && err.retriable) {
+          const delayMs = Math.min(ERASURE_RETRY_MAX_MS, ERASURE_RETRY_MIN_MS * 2 ** (progress.failures - 1));
+          progress.retryAtMs = Date.now() + delayMs;
+          this.logger.warn({ ...where, retryInMs: delayMs }, 'erasure failed; will retry');
+        } else {
+          progress.retryAtMs = Number.POSITIVE_INFINITY;
+          this.logger.error(where, 'erasure failed with an error retrying cannot mend; tried again when the partition is next assigned');
+        }
+        continue;
       }
-      const known = this.options.catalog.state.incarnation(erasure.incarnation);
-      await this.options.backbone.produce(this.options.topics.vectors, [
-        {
-          key: Buffer.from(markerKey(erasure.name, erasure.incarnation, 'erased')),
-          value: this.options.codec.encode({
-            type: 'database-marker',
-            kind: 'erased',
-            database: erasure.name,
-            incarnation: erasure.incarnation,
-            definition: known?.definition ?? null,
-          }),
-          partition: owned.partition,
-        },
-      ]);
-      this.logger.info({ partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, ids: erasure.ids.length }, 'erasure written');
+      owned.erasuresWritten.add(erasure.incarnation);
+      owned.erasures.delete(erasure.incarnation);
     }
+  }
+
+  /**
+   * Writes one erasure from where `progress` left it: a page of ids from the shard, their tombstones, acknowledged
+   * before the next page is listed; after the last page, the `erased` marker.
+   */
+  private async writeErasure(owned: OwnedPartition, erasure: DroppedIncarnation, progress: ErasureProgress): Promise<void> {
+    const headers = { [ERASURE_HEADER]: Buffer.from(String(erasure.incarnation)) };
+    for (;;) {
+      const ids = await this.options.runtime.erasureIds(owned.partition, erasure.incarnation, { ...(progress.after === undefined ? {} : { after: progress.after }), limit: ERASURE_PAGE });
+      if (ids.length > 0) {
+        await this.options.backbone.produce(
+          this.options.topics.vectors,
+          ids.map((id) => ({ key: Buffer.from(vectorKey(erasure.name, id)), value: null, headers })),
+        );
+        progress.after = ids[ids.length - 1]!;
+        progress.tombstoned += ids.length;
+      }
+      if (ids.length < ERASURE_PAGE) break;
+    }
+    const known = this.options.catalog.state.incarnation(erasure.incarnation);
+    await this.options.backbone.produce(this.options.topics.vectors, [
+      {
+        key: Buffer.from(markerKey(erasure.name, erasure.incarnation, 'erased')),
+        value: this.options.codec.encode({
+          type: 'database-marker',
+          kind: 'erased',
+          database: erasure.name,
+          incarnation: erasure.incarnation,
+          definition: known?.definition ?? null,
+        }),
+        partition: owned.partition,
+      },
+    ]);
+    this.logger.info({ partition: owned.partition, database: erasure.name, incarnation: erasure.incarnation, ids: progress.tombstoned }, 'erasure written');
   }
 
   /**

@@ -12,7 +12,7 @@ import type { DatabaseEventRecord } from '../log/records';
 import { compileFilter } from '../shard/filter';
 import { Keyring, type KeyringData } from '../security/crypto';
 import { VectorStore } from '../shard/vector-store';
-import { Shard, type ApplyResult, type DroppedIncarnation, type HeldDatabaseInfo, type PendingErasure, type PendingRepair, type SearchHit, type ShardVector } from '../shard/shard';
+import { Shard, type ApplyResult, type DroppedIncarnation, type HeldDatabaseInfo, type PendingRepair, type SearchHit, type ShardVector } from '../shard/shard';
 
 /** A search as it crosses to a worker: plain data (the filter is compiled on the other side). */
 export interface ShardSearch {
@@ -61,7 +61,8 @@ export interface ShardRuntime {
   scroll(partition: number, database: string, options: { after?: string; limit: number; filter?: unknown }): Promise<ShardVector[]>;
   count(partition: number, database: string, filter?: unknown): Promise<number>;
   databases(partition: number): Promise<HeldDatabaseInfo[]>;
-  pendingErasures(partition: number): Promise<PendingErasure[]>;
+  /** A page of the ids of a dropped incarnation, for replica group 0 to tombstone (see `Shard.erasureIds`). */
+  erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }): Promise<string[]>;
   /** Up to `limit` unsettled ids with their state, for replica group 0 to settle (see `Shard.pendingRepairs`). */
   pendingRepairs(partition: number, limit: number): Promise<PendingRepair[]>;
   snapshotParts(partition: number, storeFile: string, indexDir: string): Promise<{ nextOffset: number; indexFiles: [number, string][] }>;
@@ -195,8 +196,8 @@ export class ShardSet {
     return this.shard(partition).databases();
   }
 
-  pendingErasures(partition: number): PendingErasure[] {
-    return this.shard(partition).pendingErasures();
+  erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }): string[] {
+    return this.shard(partition).erasureIds(incarnation, options);
   }
 
   pendingRepairs(partition: number, limit: number): PendingRepair[] {
@@ -311,8 +312,8 @@ export class InProcessShardRuntime implements ShardRuntime {
   databases(partition: number): Promise<HeldDatabaseInfo[]> {
     return Promise.resolve().then(() => this.set.databases(partition));
   }
-  pendingErasures(partition: number): Promise<PendingErasure[]> {
-    return Promise.resolve().then(() => this.set.pendingErasures(partition));
+  erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }): Promise<string[]> {
+    return Promise.resolve().then(() => this.set.erasureIds(partition, incarnation, options));
   }
   pendingRepairs(partition: number, limit: number): Promise<PendingRepair[]> {
     return Promise.resolve().then(() => this.set.pendingRepairs(partition, limit));

@@ -49,8 +49,8 @@ async function dispatch(call: Call): Promise<unknown> {
       return set.count(a[0] as number, a[1] as string, a[2]);
     case 'databases':
       return set.databases(a[0] as number);
-    case 'pendingErasures':
-      return set.pendingErasures(a[0] as number);
+    case 'erasureIds':
+      return set.erasureIds(a[0] as number, a[1] as number, a[2] as { after?: string; limit: number });
     case 'pendingRepairs':
       return set.pendingRepairs(a[0] as number, a[1] as number);
     case 'snapshotParts':

@@ -9,7 +9,7 @@ import { JadeError, type ErrorCode } from '../errors';
 import type { ConsumedRecord } from '../log/backbone';
 import type { RecordCodecOptions } from '../log/codec';
 import type { DatabaseEventRecord } from '../log/records';
-import type { ApplyResult, HeldDatabaseInfo, PendingErasure, PendingRepair, SearchHit, ShardVector } from '../shard/shard';
+import type { ApplyResult, HeldDatabaseInfo, PendingRepair, SearchHit, ShardVector } from '../shard/shard';
 import type { ApplyOptions, BacklogOptions, OpenedShard, OpenShardRequest, ShardRuntime, ShardSearch } from './shard-runtime';
 
 interface WorkerError {
@@ -127,8 +127,8 @@ export class WorkerShardRuntime implements ShardRuntime {
   databases(partition: number): Promise<HeldDatabaseInfo[]> {
     return this.thread(partition).call('databases', partition);
   }
-  pendingErasures(partition: number): Promise<PendingErasure[]> {
-    return this.thread(partition).call('pendingErasures', partition);
+  erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }): Promise<string[]> {
+    return this.thread(partition).call('erasureIds', partition, incarnation, options);
   }
   pendingRepairs(partition: number, limit: number): Promise<PendingRepair[]> {
     return this.thread(partition).call('pendingRepairs', partition, limit);

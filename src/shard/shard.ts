@@ -20,7 +20,11 @@ import { VectorIndex, type ValueSource } from './hnsw-index';
 import { storedValuesProblem } from './values';
 import { VectorStore, type IdVersion, type ShardMeta, type StoreOp, type StoredVector } from './vector-store';
 
-/** Header that marks the tombstones of an erasure: they delete ids of a dropped incarnation and are never dead letters. */
+/**
+ * Header that marks the tombstones of an erasure, naming the dropped incarnation (its catalog offset) whose id they
+ * delete. Such a tombstone applies only to that incarnation: a live incarnation of the same name is another's, and
+ * keeps its state (docs/architecture.md, "Database lifecycle").
+ */
 export const ERASURE_HEADER = 'jade-erasure';
 
 export interface DeadLetter {
@@ -60,13 +64,6 @@ export interface HeldDatabaseInfo {
 export interface DroppedIncarnation {
   name: string;
   incarnation: number;
-}
-
-/** A dropped incarnation whose ids this partition still has to tombstone (replica group 0's job). */
-export interface PendingErasure {
-  name: string;
-  incarnation: number;
-  ids: string[];
 }
 
 /**
@@ -383,14 +380,17 @@ export class Shard {
       .map(([incarnation, d]) => ({ name: d.name, incarnation: Number(incarnation) }));
   }
 
-  /** Dropped incarnations whose erasure this partition has not seen yet, with the ids to tombstone. */
-  pendingErasures(): PendingErasure[] {
-    return Object.entries(this.meta.dropped)
-      .filter(([, d]) => !d.erased)
-      .map(([incarnation, d]) => {
-        const inc = Number(incarnation);
-        return { name: d.name, incarnation: inc, ids: [...this.store.entries(inc)].map((e) => e.id) };
-      });
+  /**
+   * A page of the ids replica group 0 tombstones to erase a dropped incarnation (one of `awaitingErasure`): up to
+   * `limit`, in id order, after `after`. Its rows do not change until its `erased` marker, so pages resumed after the
+   * last id of the one before list each id once. Ids only: the values and metadata are never read. Empty for an
+   * incarnation that is live, unknown or erased already.
+   */
+  erasureIds(incarnation: number, options: { after?: string; limit: number }): string[] {
+    this.assertOpen();
+    const dropped = this.meta.dropped[incarnation];
+    if (dropped === undefined || dropped.erased) return [];
+    return this.store.ids(incarnation, options);
   }
 
   /** Writes each held index to `dirFor(incarnation)` and copies the store: the parts of a snapshot at `nextOffset`. */
@@ -539,10 +539,16 @@ export class Shard {
       const incarnation = meta.current[database];
       const condition = conditionOf(record.headers);
       if (record.value === null) {
-        if (incarnation === undefined) {
-          if (record.headers[ERASURE_HEADER] !== undefined) return undefined; // erasing a dropped incarnation
-          throw jadeError('JADE_ERR_SHARD_DATABASE_NOT_LIVE', [database]);
+        const erasing = erasureOf(record.headers);
+        if (erasing !== undefined && erasing !== incarnation) {
+          // The erasure of a dropped incarnation: the rows it deletes go with its `erased` marker. A live incarnation of
+          // the same name (re-created after a drop marker that was never written, or by a gateway whose catalog was
+          // behind) keeps its state; only if it holds the id is the id unsettled, since this tombstone is now the
+          // newest record under its key and compaction would keep it alone (see "Read-modify-write on a compacted log").
+          if (incarnation !== undefined && this.holds(incarnation, id, pending)) this.touch(incarnation, id, record.offset, ops, pending);
+          return undefined;
         }
+        if (incarnation === undefined) throw jadeError('JADE_ERR_SHARD_DATABASE_NOT_LIVE', [database]);
         const held = this.held.get(incarnation)!;
         if (condition !== undefined && this.conflicts(incarnation, id, condition.baseVersion, pending)) {
           this.touch(incarnation, id, record.offset, ops, pending);
@@ -603,6 +609,12 @@ export class Shard {
     return version !== undefined && version.offset > baseVersion;
   }
 
+  /** Whether the id has a live vector in the incarnation, counting this batch's changes (values are not decoded). */
+  private holds(incarnation: number, id: string, pending: PendingChanges): boolean {
+    const key = `${incarnation}/${id}`;
+    return pending.vectors.has(key) ? pending.vectors.get(key) !== null : this.store.labelOf(incarnation, id) !== undefined;
+  }
+
   private put(incarnation: number, id: string, vector: StoredVector, offset: number, unsettled: boolean, ops: StoreOp[], pending: PendingChanges): void {
     const key = `${incarnation}/${id}`;
     ops.push({ kind: 'put', incarnation, id, vector, version: offset, unsettled });
@@ -637,6 +649,16 @@ export class Shard {
     this.logger.debug({ offset: record.offset, reasonCode }, 'record dead-lettered');
     return { offset: record.offset, key: record.key, value: record.value, reasonCode, reason };
   }
+}
+
+/** The incarnation an erasure tombstone names, or undefined for another record; a malformed one is a dead letter. */
+function erasureOf(headers: Readonly<Record<string, Buffer | undefined>>): number | undefined {
+  const header = headers[ERASURE_HEADER];
+  if (header === undefined) return undefined;
+  const text = header.toString('latin1');
+  const incarnation = /^(0|[1-9][0-9]*)$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(incarnation)) throw jadeError('JADE_ERR_CODEC_INVALID_FIELD', ['headers', `${ERASURE_HEADER} must name a database incarnation (a catalog offset)`]);
+  return incarnation;
 }
 
 /** Refuses what src/shard/values.ts finds wrong: the gateway refuses the same before acknowledging a write. */

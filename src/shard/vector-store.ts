@@ -187,6 +187,22 @@ export class VectorStore {
     }
   }
 
+  /** Up to `limit` ids of an incarnation in id order, after `after` (exclusive): keys only, no value is read. */
+  ids(incarnation: number, options: { after?: string; limit: number }): string[] {
+    const out: string[] = [];
+    const keys = this.handle().vectors.getKeys({
+      start: [incarnation, options.after ?? ''],
+      end: [incarnation + 1, ''],
+      limit: options.limit + 1,
+    });
+    for (const key of keys) {
+      if (options.after !== undefined && key[1] === options.after) continue;
+      if (out.length >= options.limit) break;
+      out.push(key[1]);
+    }
+    return out;
+  }
+
   /** Ids in order, after `after` (exclusive), up to `limit`. */
   *entries(incarnation: number, options: { after?: string; limit?: number } = {}): Generator<{ id: string; vector: StoredVector }> {
     const range = this.handle().vectors.getRange({

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumedRecord } from '../../src/log/backbone';
 import type { DatabaseEventRecord } from '../../src/log/records';
+import { Gateway } from '../../src/gateway/gateway';
 import { InProcessShardRuntime, type OpenShardRequest, type ShardRuntime, type ShardSearch } from '../../src/node/shard-runtime';
 import { seededRandom } from '../helpers/vectors';
 import { call, expectError, ok, startTestServer, type Hit, type TestServer, type WriteReply } from './helpers';
@@ -64,8 +65,8 @@ class SlowApplyRuntime implements ShardRuntime {
   databases(partition: number) {
     return this.inner.databases(partition);
   }
-  pendingErasures(partition: number) {
-    return this.inner.pendingErasures(partition);
+  erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }) {
+    return this.inner.erasureIds(partition, incarnation, options);
   }
   pendingRepairs(partition: number, limit: number) {
     return this.inner.pendingRepairs(partition, limit);
@@ -221,4 +222,53 @@ describe('read-your-writes through the REST API, with shards that apply slowly',
       await small.stop();
     }
   }, 30_000);
+});
+
+describe('delete by filter, with shards that apply slowly', () => {
+  it('deletes more ids than a page, a page at a time, with a token that covers every delete', async () => {
+    const runtime = new SlowApplyRuntime(new InProcessShardRuntime(), 0);
+    // Pages of 1000 ids: 1001 matches make a second page of one id, which lands in one partition only.
+    const t = await startTestServer({ runtime, overrides: { consistencyTimeoutMs: 20_000, maxBatchSize: 1000 } });
+    try {
+      const gateway = t.server.gateway!;
+      const base = '/v1/databases/purge';
+      await ok(t.app, 'POST', '/v1/databases', { name: 'purge', dimension: DIM, metric: 'euclidean' }, 201);
+      const total = 1200;
+      const matching = 1001;
+      for (let from = 0; from < total; from += 600) {
+        const vectors = Array.from({ length: 600 }, (_, i) => ({ id: `p${from + i}`, values: vector(), metadata: { k: from + i < matching ? 'x' : 'y' } }));
+        await ok(t.app, 'POST', `${base}/vectors/batch`, { vectors }, 201);
+      }
+      await ok(t.app, 'POST', `${base}/vectors/count`, { consistency: 'strong' });
+
+      // What the gateway does, in order: each page is deleted before the next is read, so it holds one page at most.
+      const steps: string[] = [];
+      const backbone = t.server.foundation.backbone;
+      const produce = backbone.produce.bind(backbone);
+      const scroll = jest.spyOn(gateway, 'scroll').mockImplementation(async (...args) => {
+        const page = await Gateway.prototype.scroll.apply(gateway, args);
+        steps.push(`scroll ${page.vectors.length}`);
+        return page;
+      });
+      const deletes = jest.spyOn(backbone, 'produce').mockImplementation((topic, records) => {
+        if (topic === t.server.foundation.topics.names.vectors && records.every((r) => r.value === null)) steps.push(`delete ${records.length}`);
+        return produce(topic, records);
+      });
+      runtime.delayMs = 300;
+      const filter = { must: [{ key: 'k', match: 'x' }] };
+      const deleted = await ok<{ count: number; token: string }>(t.app, 'POST', `${base}/vectors/delete`, { filter });
+      scroll.mockRestore();
+      deletes.mockRestore();
+      expect(deleted.count).toBe(matching);
+      expect(steps).toEqual(['scroll 1000', 'delete 1000', 'scroll 1', 'delete 1']);
+
+      // Read-your-writes right away, while the shards are still applying: the token must name both partitions' deletes.
+      const after = { after: deleted.token };
+      expect(await ok(t.app, 'POST', `${base}/vectors/count`, { filter, consistency: after })).toEqual({ count: 0 });
+      expect(await ok(t.app, 'POST', `${base}/vectors/count`, { consistency: after })).toEqual({ count: total - matching });
+    } finally {
+      runtime.release();
+      await t.stop();
+    }
+  }, 60_000);
 });

@@ -44,9 +44,9 @@ class WatchedRuntime extends InProcessShardRuntime {
     return super.open(request);
   }
 
-  override pendingErasures(partition: number): ReturnType<InProcessShardRuntime['pendingErasures']> {
+  override erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }): ReturnType<InProcessShardRuntime['erasureIds']> {
     this.erasureQueries += 1;
-    return super.pendingErasures(partition);
+    return super.erasureIds(partition, incarnation, options);
   }
 }
 

@@ -184,7 +184,12 @@ describe('Shard', () => {
     log.marker('drop', 'docs', 0);
     expect(shard.apply(log.records).lifecycleChanged).toBe(true);
     expect(() => shard.get('docs', ids)).toThrow(expect.objectContaining({ code: 'JADE_ERR_SHARD_DATABASE_NOT_HELD' }) as Error);
-    expect(shard.pendingErasures()).toEqual([{ name: 'docs', incarnation: 0, ids: [...ids].sort() }]);
+    // The ids to erase come in pages, each after the last id of the one before, without their values.
+    const sorted = [...ids].sort();
+    expect(shard.awaitingErasure()).toEqual([{ name: 'docs', incarnation: 0 }]);
+    expect(shard.erasureIds(0, { limit: 2 })).toEqual(sorted.slice(0, 2));
+    expect(shard.erasureIds(0, { after: sorted[1]!, limit: 2 })).toEqual(sorted.slice(2));
+    expect(shard.erasureIds(0, { after: sorted[2]!, limit: 2 })).toEqual([]);
 
     // The erasure's tombstones are not dead letters; a stray tombstone for a dropped database is.
     for (const id of ids) log.tombstone('docs', id, { [ERASURE_HEADER]: Buffer.from('0') });
@@ -192,7 +197,8 @@ describe('Shard', () => {
     expect(shard.apply(log.records).deadLetters.map((d) => d.reasonCode)).toEqual(['JADE_ERR_SHARD_DATABASE_NOT_LIVE']);
     log.marker('erased', 'docs', 0);
     shard.apply(log.records);
-    expect(shard.pendingErasures()).toEqual([]);
+    expect(shard.awaitingErasure()).toEqual([]);
+    expect(shard.erasureIds(0, { limit: 10 })).toEqual([]);
 
     // A re-created database of the same name starts empty.
     catalog.apply(2, { type: 'database-event', eventType: 'create', name: 'docs', definition: definition('docs'), requestId: null, timestampMs: 0 });
@@ -200,7 +206,95 @@ describe('Shard', () => {
     log.upsert('docs', ids[1]!, [9, 9, 9]);
     shard.apply(log.records);
     expect(shard.get('docs', ids)).toMatchObject([{ id: ids[1], values: [9, 9, 9], metadata: null }]);
+    // A live incarnation has nothing to erase.
+    expect(shard.erasureIds(2, { limit: 10 })).toEqual([]);
     await shard.close();
+  });
+
+  describe('erasure tombstones (docs/architecture.md, "Database lifecycle")', () => {
+    const drop = (offset: number): void => {
+      catalog.apply(offset, { type: 'database-event', eventType: 'drop', name: 'docs', definition: null, requestId: null, timestampMs: 0 });
+    };
+    const create = (offset: number): void => {
+      catalog.apply(offset, { type: 'database-event', eventType: 'create', name: 'docs', definition: definition('docs'), requestId: null, timestampMs: 0 });
+    };
+    const erasing = (incarnation: string): Record<string, Buffer> => ({ [ERASURE_HEADER]: Buffer.from(incarnation) });
+    const replay = async (records: ConsumedRecord[], ids: string[]): Promise<unknown> => {
+      const other = fs.mkdtempSync(path.join(os.tmpdir(), 'jade-shard-replay-'));
+      const shard = Shard.open({ partition: PARTITION, partitionCount: P, dir: other, codec, catalog });
+      try {
+        shard.apply(records);
+        return shard.get('docs', ids).map(({ id, values, metadata }) => ({ id, values, metadata }));
+      } finally {
+        await shard.close();
+        fs.rmSync(other, { recursive: true, force: true });
+      }
+    };
+
+    it('leave a re-created database alone when the drop marker never reached the partition', async () => {
+      const shard = open();
+      const log = new Log();
+      const [x, y] = idsInPartition('docs', 2);
+      log.marker('create', 'docs', 0, definition('docs'));
+      log.upsert('docs', x!, [1, 1, 1]);
+      log.upsert('docs', y!, [2, 2, 2]);
+      // Dropped and re-created in the catalog; the drop's marker was never written here (its produce failed), so the
+      // create marker of incarnation 2 is what releases incarnation 0, whose erasure then follows incarnation 2's writes.
+      drop(1);
+      create(2);
+      log.marker('create', 'docs', 2, definition('docs'));
+      expect(shard.apply(log.records).awaitingErasure).toEqual([{ name: 'docs', incarnation: 0 }]);
+      log.upsert('docs', x!, [7, 7, 7], { b: true }); // acknowledged write of incarnation 2, at offset 4
+      for (const id of [x!, y!]) log.tombstone('docs', id, erasing('0'));
+      const result = shard.apply(log.records);
+      expect(result.deadLetters).toEqual([]);
+      expect(shard.get('docs', [x!, y!]).map(({ id, values, metadata }) => ({ id, values, metadata }))).toEqual([{ id: x, values: [7, 7, 7], metadata: { b: true } }]);
+      // The erasure tombstone is now the newest record under x's key: x is unsettled, and group 0's restore puts its
+      // state back after it, so compaction keeps it.
+      expect(result.unsettled).toBe(1);
+      const [repair] = shard.pendingRepairs(10);
+      expect(repair).toEqual({ database: 'docs', id: x, version: 5, state: { values: [7, 7, 7], metadata: { b: true } } });
+      log.conditional('restore', repair!.version, 'docs', x!, repair!.state);
+      log.marker('erased', 'docs', 0);
+      const settled = shard.apply(log.records);
+      expect(settled.unsettled).toBe(0);
+      expect(settled.awaitingErasure).toEqual([]);
+      expect(shard.get('docs', [x!, y!]).map((v) => v.id)).toEqual([x]);
+      expect(await replay(log.compacted(), [x!, y!])).toEqual([{ id: x, values: [7, 7, 7], metadata: { b: true } }]);
+      await shard.close();
+    });
+
+    it('leave a database re-created before the erasure was written alone (a gateway with a stale catalog)', async () => {
+      const shard = open();
+      const log = new Log();
+      const [x] = idsInPartition('docs', 1);
+      log.marker('create', 'docs', 0, definition('docs'));
+      log.upsert('docs', x!, [1, 1, 1]);
+      drop(1);
+      create(2);
+      log.marker('drop', 'docs', 0);
+      log.marker('create', 'docs', 2, definition('docs'));
+      log.upsert('docs', x!, [7, 7, 7]);
+      log.tombstone('docs', x!, erasing('0'));
+      expect(shard.apply(log.records).deadLetters).toEqual([]);
+      expect(shard.get('docs', [x!])).toMatchObject([{ id: x, values: [7, 7, 7] }]);
+      await shard.close();
+    });
+
+    it('delete from the incarnation they name, and dead-letter a malformed header', async () => {
+      const shard = open();
+      const log = new Log();
+      const [x, y] = idsInPartition('docs', 2);
+      log.marker('create', 'docs', 0, definition('docs'));
+      log.upsert('docs', x!, [1, 1, 1]);
+      log.upsert('docs', y!, [2, 2, 2]);
+      for (const bad of ['', 'zero', '-1', '1.5', ' 0', '0x0']) log.tombstone('docs', x!, erasing(bad));
+      log.tombstone('docs', y!, erasing('0'));
+      const result = shard.apply(log.records);
+      expect(result.deadLetters.map((d) => [d.offset, d.reasonCode])).toEqual([3, 4, 5, 6, 7, 8].map((offset) => [offset, 'JADE_ERR_CODEC_INVALID_FIELD']));
+      expect(shard.get('docs', [x!, y!]).map((v) => v.id)).toEqual([x]);
+      await shard.close();
+    });
   });
 
   it('reopens from its store at the same offset with the same data', async () => {

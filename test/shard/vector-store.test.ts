@@ -57,6 +57,16 @@ describe('VectorStore value reads', () => {
     expect(count).toBe(0);
   });
 
+  test('ids pages through the ids of one incarnation in id order, after a given id', () => {
+    expect(store.ids(7, { limit: 1 })).toEqual(['a']);
+    expect(store.ids(7, { after: 'a', limit: 1 })).toEqual(['b']);
+    expect(store.ids(7, { after: 'b', limit: 1 })).toEqual([]);
+    expect(store.ids(7, { after: 'aa', limit: 5 })).toEqual(['b']);
+    expect(store.ids(7, { limit: 5 })).toEqual(['a', 'b']);
+    expect(store.ids(8, { limit: 5 })).toEqual(['a']);
+    expect(store.ids(6, { limit: 5 })).toEqual([]);
+  });
+
   test('labels lists the ids of one incarnation with their labels in id order', () => {
     expect([...store.labels(7)]).toEqual([
       { id: 'a', label: 9 },

@@ -204,9 +204,12 @@ export function vectorRoutes(app: FastifyInstance, { gateway, metrics }: Gateway
     (request, reply) =>
       idempotent(gateway, request, reply, async () => {
         const { db } = request.params;
-        const result = request.body.ids !== undefined ? await gateway.deleteIds(db, request.body.ids) : await gateway.deleteByFilter(db, request.body.filter);
-        written(db, result.ids.length);
-        return { statusCode: 200, body: { count: result.ids.length, token: result.token } };
+        const result =
+          request.body.ids !== undefined
+            ? await gateway.deleteIds(db, request.body.ids).then(({ ids, token }) => ({ count: ids.length, token }))
+            : await gateway.deleteByFilter(db, request.body.filter);
+        written(db, result.count);
+        return { statusCode: 200, body: { count: result.count, token: result.token } };
       }),
   );
 
