@@ -62,6 +62,8 @@ export interface TopicSpec {
    * adds or raises one upgrades its topics) instead of stopping start-up. Every other difference stops it.
    */
   adjustable?: readonly string[];
+  /** Configs set when the topic is created but never compared with (or adjusted on) an existing topic. */
+  creationOnly?: readonly string[];
   /**
    * Write a topic identity record (a UUID in partition 0, see `TOPIC_IDENTITY_KEY`) when creating the topic.
    * Consistency tokens and snapshots name it, so a token or snapshot from a re-created topic is refused.
@@ -198,11 +200,12 @@ export function recordSize(record: ProduceRecord): number {
   return size;
 }
 
-/** Compares a spec with what exists; returns the differences as text (empty when they agree), adjustable ones aside. */
+/** Compares a spec with what exists; returns the differences as text (empty when they agree), adjustable and creation-only ones aside. */
 export function topicDifferences(spec: TopicSpec, existing: TopicInfo): string[] {
   const diffs: string[] = [];
   if (existing.partitions !== spec.partitions) diffs.push(`partitions is ${existing.partitions}, expected ${spec.partitions}`);
   for (const [name, value] of Object.entries(spec.configs)) {
+    if ((spec.creationOnly ?? []).includes(name)) continue;
     const actual = existing.configs[name];
     if (actual !== undefined && actual !== value && !(spec.adjustable ?? []).includes(name)) diffs.push(`${name} is ${actual}, expected ${value}`);
   }
@@ -211,5 +214,5 @@ export function topicDifferences(spec: TopicSpec, existing: TopicInfo): string[]
 
 /** The adjustable configs of `spec` that an existing topic lacks or holds another value of. */
 export function configsToAdjust(spec: TopicSpec, existing: TopicInfo): string[] {
-  return (spec.adjustable ?? []).filter((name) => spec.configs[name] !== undefined && existing.configs[name] !== spec.configs[name]);
+  return (spec.adjustable ?? []).filter((name) => spec.configs[name] !== undefined && existing.configs[name] !== spec.configs[name] && !(spec.creationOnly ?? []).includes(name));
 }

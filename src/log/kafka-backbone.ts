@@ -183,10 +183,17 @@ export class KafkaBackbone implements Backbone {
     if (diffs.length > 0) throw jadeError('JADE_ERR_CONFIG_TOPIC_MISMATCH', [spec.name, diffs.join('; ')]);
     const adjust = configsToAdjust(spec, existing);
     if (adjust.length > 0) {
-      // AlterConfigs replaces a topic's dynamic configs as a whole: send every config of the spec.
+      // AlterConfigs replaces a topic's dynamic configs as a whole: send every config of the spec, creation-only ones
+      // as the topic has them.
+      const configs = { ...spec.configs };
+      for (const name of spec.creationOnly ?? []) {
+        const current = existing.configs[name];
+        if (current === undefined) delete configs[name];
+        else configs[name] = current;
+      }
       await this.admin.alterConfigs({
         validateOnly: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })) }],
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
       });
       this.logger.info({ topic: spec.name, configs: Object.fromEntries(adjust.map((n) => [n, spec.configs[n]])) }, 'topic configs adjusted');
       this.topicCache.delete(spec.name);
@@ -260,6 +267,19 @@ export class KafkaBackbone implements Backbone {
       this.queue.push({ topic, records, partitions, acks: new Array<ProduceAck | undefined>(records.length), resolve, reject });
       void this.drain();
     });
+  }
+
+  /** How many brokers the cluster reports in its metadata (brokers that are down are not counted). */
+  async brokerCount(): Promise<number> {
+    this.assertOpen();
+    return (await this.admin.describeCluster()).brokers.length;
+  }
+
+  /** The fewest replicas any partition of an existing topic has. */
+  async replicationFactorOf(topic: string): Promise<number> {
+    this.assertOpen();
+    const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    return Math.min(...(metadata.topics[0]?.partitions ?? []).map((p) => p.replicas.length));
   }
 
   async endOffsets(topic: string): Promise<number[]> {
