@@ -11,7 +11,7 @@
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { partitionForKey } from '../src/log/murmur2';
-import { isReservedKey, vectorKey, type JsonObject } from '../src/log/records';
+import { isReservedKey, parseMarkerKey, vectorKey, type JsonObject } from '../src/log/records';
 import type { ShardVector } from '../src/shard/shard';
 import { waitFor } from '../test/helpers/wait';
 import { bruteForceTopK, clusteredVectors, recallAtK, seededRandom } from '../test/helpers/vectors';
@@ -268,6 +268,8 @@ describe('cluster: gateways and replica groups of index nodes on a 3-broker Kafk
     const seen = new Map<string, Set<number>>();
     const wrongPartition: string[] = [];
     const reached = new Array<number>(P).fill(0);
+    /** Create markers of the database the previous test made through one gateway and loaded through both. */
+    const formationMarkers = new Array<number>(P).fill(0);
     let records = 0;
     await consumer.connect();
     await consumer.subscribe({ topic: cluster.topics.vectors, fromBeginning: true });
@@ -275,6 +277,9 @@ describe('cluster: gateways and replica groups of index nodes on a 3-broker Kafk
       eachMessage: async ({ partition, message }) => {
         reached[partition] = Number(message.offset) + 1;
         const key = message.key;
+        if (key !== null && isReservedKey(key) && key.toString('utf8').startsWith('\0m/formation/')) {
+          if (parseMarkerKey(key).kind === 'create') formationMarkers[partition]! += 1;
+        }
         if (key === null || isReservedKey(key)) return;
         records++;
         const expected = partitioner({ topic: cluster.topics.vectors, partitionMetadata, message: { key, value: message.value } });
@@ -318,6 +323,8 @@ describe('cluster: gateways and replica groups of index nodes on a 3-broker Kafk
     expect(wrongPartition.slice(0, 10)).toEqual([]);
     expect(inSeveral.slice(0, 10)).toEqual([]);
     expect(shardMismatches).toBe(0);
+    // The second gateway found every partition holding the database: it re-emitted no create marker.
+    expect(formationMarkers).toEqual(new Array<number>(P).fill(1));
   }, 300_000);
 
   it(`survives a SIGKILLed index node under ingestion and search load with ${FAILOVER_VECTORS} vectors loaded`, async () => {

@@ -6,13 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import type { SASLOptions } from 'kafkajs';
+import { decideReplication } from '../config/replication';
 import type { JadeConfig } from '../config/schema';
 import { jadeError } from '../errors';
 import type { Backbone, TopicInfo } from '../log/backbone';
 import { RecordCodec } from '../log/codec';
 import { EmbeddedBackbone } from '../log/embedded-backbone';
 import { KafkaBackbone } from '../log/kafka-backbone';
-import { ensureTopics, type TopicNames } from '../log/topics';
+import { ensureTopics, topicNames, type TopicNames } from '../log/topics';
 import type { Logger } from '../logger';
 import { checkSecureTempDir, keyringFromConfig, type Keyring } from '../security/crypto';
 
@@ -52,17 +53,38 @@ export async function openFoundation(config: JadeConfig, logger: Logger): Promis
         });
   try {
     const codec = RecordCodec.load();
+    const vectorsName = topicNames(config.topicPrefix).vectors;
+    const cluster =
+      backbone instanceof KafkaBackbone ? { brokers: await backbone.brokerCount(), creating: (await backbone.describeTopic(vectorsName)) === undefined } : undefined;
+    const replication = decideReplication({ replicationFactor: config.kafkaReplicationFactor, minInsyncReplicas: config.kafkaMinInsyncReplicas }, cluster);
+    if (backbone instanceof KafkaBackbone && cluster?.creating === false && replication.fromCluster) {
+      const actual = await backbone.replicationFactorOf(vectorsName);
+      if (actual < replication.replicationFactor) {
+        logger.warn(
+          { topic: vectorsName, replicationFactor: actual, brokers: cluster.brokers },
+          'the vectors topic has fewer replicas than the cluster has brokers for (releases before 0.2 took the default from the addresses in JADE_KAFKA_BROKERS): add replicas with kafka-reassign-partitions.sh',
+        );
+      }
+    }
     const topics = await ensureTopics(backbone, {
       topicPrefix: config.topicPrefix,
       ...(config.partitions === undefined ? {} : { partitions: config.partitions }),
       defaultPartitions: config.defaultPartitions,
-      replicationFactor: config.kafkaReplicationFactor,
-      minInsyncReplicas: config.kafkaMinInsyncReplicas,
+      replicationFactor: replication.replicationFactor,
+      minInsyncReplicas: replication.minInsyncReplicas,
+      minInsyncCreationOnly: replication.fromCluster,
       deleteRetentionMs: config.deleteRetentionMs,
       minCompactionLagMs: config.minCompactionLagMs,
     });
     logger.info(
-      { backbone: backbone.kind, partitions: topics.vectors.partitions, prefix: config.topicPrefix, encryption: keyring === undefined ? 'off' : keyring.currentId, payloadEncryption: config.payloadEncryption },
+      {
+        backbone: backbone.kind,
+        partitions: topics.vectors.partitions,
+        ...(backbone.kind === 'kafka' ? { replicationFactor: replication.replicationFactor, minInsyncReplicas: replication.minInsyncReplicas } : {}),
+        prefix: config.topicPrefix,
+        encryption: keyring === undefined ? 'off' : keyring.currentId,
+        payloadEncryption: config.payloadEncryption,
+      },
       'log ready',
     );
     return { config, logger, backbone, codec, topics, ...(keyring === undefined ? {} : { keyring }) };

@@ -174,6 +174,7 @@ async function serveGateway(
     topics: topics.names,
     partitions: topics.vectors.partitions,
     partitionsAwaitingErasure: (name, ends) => router.partitionsAwaitingErasure(name, ends),
+    partitionsLackingMarker: (name, incarnation, ends) => router.partitionsLackingDatabase(name, incarnation, ends, config.consistencyTimeoutMs),
   });
   const gateway = new Gateway({
     backbone,

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import Ajv from 'ajv';
 import { jadeError } from '../errors';
+import { checkMinInsync } from './replication';
 import { CONFIG_SPEC, defaultPartitionCount, type ConfigKey, type ConfigKeySpec, type JadeConfig, type JadeConfigInput } from './schema';
 
 const KEYS = Object.keys(CONFIG_SPEC) as ConfigKey[];
@@ -53,30 +54,20 @@ export function loadConfig(options: LoadConfigOptions = {}): JadeConfig {
 
 function resolve(raw: Partial<JadeConfig> & Record<string, unknown>): JadeConfig {
   const brokers = raw.kafkaBrokers;
-  const replicationFactor = raw.kafkaReplicationFactor ?? (brokers !== undefined && brokers.length >= 3 ? 3 : 1);
-  const minInsync = raw.kafkaMinInsyncReplicas ?? (replicationFactor >= 3 ? 2 : 1);
-  if (brokers !== undefined && replicationFactor > brokers.length) {
-    // Kafka would accept the create only if more brokers exist than listed; the bootstrap list is the only count we know.
-    throw jadeError('JADE_ERR_CONFIG_INVALID', [
-      `kafkaReplicationFactor (JADE_KAFKA_REPLICATION_FACTOR) is ${replicationFactor} but only ${brokers.length} broker(s) are listed in kafkaBrokers`,
-    ]);
-  }
+  // Replication is decided at start-up (src/config/replication.ts): with Kafka from the brokers the cluster reports
+  // (a bootstrap list of one address may reach many), else 1. Only what is known now is checked here.
+  const replicationFactor = raw.kafkaReplicationFactor ?? (brokers === undefined ? 1 : undefined);
+  const minInsync = raw.kafkaMinInsyncReplicas;
   if ((raw.tlsCertFile === undefined) !== (raw.tlsKeyFile === undefined)) {
     throw jadeError('JADE_ERR_CONFIG_INVALID', ['tlsCertFile (JADE_TLS_CERT_FILE) and tlsKeyFile (JADE_TLS_KEY_FILE) go together: set both or neither']);
   }
   checkKafkaSecurity(raw);
   checkEncryption(raw);
-  if (minInsync > replicationFactor) {
-    throw jadeError('JADE_ERR_CONFIG_INVALID', [
-      `kafkaMinInsyncReplicas (JADE_KAFKA_MIN_INSYNC_REPLICAS) is ${minInsync}, above the replication factor ${replicationFactor}: no write could ever be acknowledged`,
-    ]);
-  }
+  if (minInsync !== undefined && replicationFactor !== undefined) checkMinInsync(minInsync, replicationFactor);
   return {
     ...(raw as JadeConfig),
     kafkaBrokers: brokers === undefined ? undefined : Object.freeze([...brokers]),
     encryptionPreviousKeys: raw.encryptionPreviousKeys === undefined ? undefined : Object.freeze([...raw.encryptionPreviousKeys]),
-    kafkaReplicationFactor: replicationFactor,
-    kafkaMinInsyncReplicas: minInsync,
     defaultPartitions: raw.partitions ?? defaultPartitionCount(),
   };
 }

@@ -58,12 +58,12 @@ export const CONFIG_SPEC = {
   kafkaReplicationFactor: {
     env: 'JADE_KAFKA_REPLICATION_FACTOR',
     schema: { type: 'integer', minimum: 1, maximum: 16 },
-    doc: 'Replication factor of topics the program creates. Default: 3 when at least 3 brokers are listed, else 1.',
+    doc: 'Replication factor of topics the program creates. Default: the number of brokers the Kafka cluster reports at start-up, at most 3 (not the number of addresses in kafkaBrokers); 1 for the embedded log. A value above the brokers the cluster reports stops start-up when topics are to be created.',
   },
   kafkaMinInsyncReplicas: {
     env: 'JADE_KAFKA_MIN_INSYNC_REPLICAS',
     schema: { type: 'integer', minimum: 1, maximum: 16 },
-    doc: 'min.insync.replicas of created topics. Default: 2 with replication factor 3 or more, else 1. Must be below the replication factor to survive a broker loss.',
+    doc: 'min.insync.replicas of created topics. Default: 2 with replication factor 3 or more, else 1. Must be below the replication factor to survive a broker loss. Set explicitly (or with kafkaReplicationFactor), existing topics are checked against it; left to the cluster-derived default, it only applies to topics the program creates.',
   },
   kafkaConnectTimeoutMs: {
     env: 'JADE_KAFKA_CONNECT_TIMEOUT_MS',
@@ -356,8 +356,10 @@ export interface JadeConfig {
   readonly httpPort: number;
   readonly kafkaBrokers?: readonly string[];
   readonly kafkaClientId: string;
-  readonly kafkaReplicationFactor: number;
-  readonly kafkaMinInsyncReplicas: number;
+  /** As configured; unset: decided at start-up (src/config/replication.ts). */
+  readonly kafkaReplicationFactor?: number;
+  /** As configured; unset: decided at start-up (src/config/replication.ts). */
+  readonly kafkaMinInsyncReplicas?: number;
   readonly kafkaConnectTimeoutMs: number;
   readonly kafkaSessionTimeoutMs: number;
   readonly partitions?: number;

@@ -24,11 +24,18 @@ export interface DatabaseLifecycleOptions {
    * replica group 0). A re-create waits for zero, so no erasing tombstone can follow a record of the new incarnation.
    */
   partitionsAwaitingErasure?: (name: string, ends: readonly number[]) => Promise<number>;
+  /**
+   * The partitions that may lack the create marker of incarnation `incarnation` of `name` (from the owners of the
+   * partitions: `ShardRouter.partitionsLackingDatabase`). Without it, every partition is assumed to.
+   */
+  partitionsLackingMarker?: (name: string, incarnation: number, ends: readonly number[]) => Promise<number[]>;
 }
 
 export class DatabaseLifecycle {
   /** Incarnations whose markers are acknowledged in every partition: writes to them are allowed. */
   private readonly markedIncarnations = new Set<number>();
+  /** Re-emissions in progress, by incarnation: concurrent first writes share one. */
+  private readonly marking = new Map<number, Promise<void>>();
 
   constructor(private readonly options: DatabaseLifecycleOptions) {}
 
@@ -81,17 +88,35 @@ export class DatabaseLifecycle {
   }
 
   /**
-   * The live incarnation of `name`, ready for writes: its create markers are in every partition. After a
-   * restart (or on another gateway) the markers are re-emitted once; shards ignore the repeats by incarnation.
+   * The live incarnation of `name`, ready for writes: its create markers are in every partition. After a restart
+   * (or on another gateway) this process does not know that, since the create may have failed part-way: before its
+   * first write to the database it re-emits the markers into the partitions whose owners do not report holding the
+   * database, and into none when they all do. Shards ignore repeats by incarnation. A re-emitted marker has a key of
+   * its own (src/log/records.ts, `markerKey`), which compaction never removes: re-emitting into every partition at
+   * every start made the vectors topic grow with each restart, database and partition.
    */
   async writable(name: string): Promise<DatabaseIncarnation> {
     const live = this.options.catalog.state.live(name);
     if (live === undefined) throw jadeError('JADE_ERR_DB_NOT_FOUND', [name]);
     if (!this.markedIncarnations.has(live.incarnation)) {
-      await this.writeMarkers('create', live, randomBytes(8).toString('hex'));
-      this.markedIncarnations.add(live.incarnation);
+      let marking = this.marking.get(live.incarnation);
+      if (marking === undefined) {
+        marking = this.remark(live).finally(() => this.marking.delete(live.incarnation));
+        this.marking.set(live.incarnation, marking);
+      }
+      await marking;
     }
     return live;
+  }
+
+  private async remark(live: DatabaseIncarnation): Promise<void> {
+    let lacking = Array.from({ length: this.options.partitions }, (_, partition) => partition);
+    if (this.options.partitionsLackingMarker !== undefined) {
+      const ends = await this.options.backbone.endOffsets(this.options.topics.vectors);
+      lacking = await this.options.partitionsLackingMarker(live.name, live.incarnation, ends);
+    }
+    if (lacking.length > 0) await this.writeMarkers('create', live, randomBytes(8).toString('hex'), lacking);
+    this.markedIncarnations.add(live.incarnation);
   }
 
   private async appendCatalog(event: { eventType: 'create' | 'drop' | 'update'; name: string; definition: DatabaseDefinition | null; requestId: string | null }): Promise<number> {
@@ -105,7 +130,12 @@ export class DatabaseLifecycle {
     return ack!.offset;
   }
 
-  private async writeMarkers(kind: MarkerKind, incarnation: DatabaseIncarnation, copy?: string): Promise<void> {
+  private async writeMarkers(
+    kind: MarkerKind,
+    incarnation: DatabaseIncarnation,
+    copy?: string,
+    partitions: readonly number[] = Array.from({ length: this.options.partitions }, (_, partition) => partition),
+  ): Promise<void> {
     const value = this.options.codec.encode({
       type: 'database-marker',
       kind,
@@ -114,7 +144,7 @@ export class DatabaseLifecycle {
       definition: incarnation.definition,
     });
     const key = Buffer.from(markerKey(incarnation.name, incarnation.incarnation, kind, copy));
-    const records: ProduceRecord[] = Array.from({ length: this.options.partitions }, (_, partition) => ({ key, value, partition }));
+    const records: ProduceRecord[] = partitions.map((partition) => ({ key, value, partition }));
     await this.options.backbone.produce(this.options.topics.vectors, records);
   }
 }

@@ -5,9 +5,9 @@
  */
 import type { Heartbeat, MembershipView } from '../cluster/membership';
 import { isJadeError, jadeError } from '../errors';
-import { RemoteShardReads } from '../node/remote-shard-reads';
+import { RemoteShardReads, type IndexNodeStatus } from '../node/remote-shard-reads';
 import type { ShardReads } from '../node/shard-reads';
-import type { ShardRouter } from './router';
+import { holdsDatabase, type ShardRouter } from './router';
 
 interface Owner {
   heartbeat: Heartbeat;
@@ -69,6 +69,45 @@ export class RemoteRouter implements ShardRouter {
       if (pending || !entries.some(({ group }) => group === 0)) awaiting += 1;
     }
     return Promise.resolve(awaiting);
+  }
+
+  /**
+   * See ShardRouter. Heartbeats do not list the databases a shard holds, so the live owners of every partition are
+   * asked for their status (one request per node and round), again every 200 ms for partitions still undecided.
+   */
+  async partitionsLackingDatabase(name: string, incarnation: number, ends: readonly number[], timeoutMs: number): Promise<number[]> {
+    const deadline = Date.now() + timeoutMs;
+    const lacking: number[] = [];
+    let undecided = Array.from({ length: this.partitions }, (_, partition) => partition);
+    for (;;) {
+      const statuses = new Map<string, Promise<IndexNodeStatus | undefined>>();
+      const statusOf = (url: string): Promise<IndexNodeStatus | undefined> => {
+        let status = statuses.get(url);
+        if (status === undefined) {
+          status = this.client(url).status().catch(() => undefined);
+          statuses.set(url, status);
+        }
+        return status;
+      };
+      const next: number[] = [];
+      for (const partition of undecided) {
+        const owners = this.allOwners(partition);
+        let holds = false;
+        let caughtUpWithout = false;
+        for (const owner of owners) {
+          const entry = (await statusOf(owner.heartbeat.url))?.partitions.find((p) => p.partition === partition);
+          if (entry === undefined) continue;
+          if (holdsDatabase(entry, name, incarnation)) holds = true;
+          else if (entry.nextOffset >= (ends[partition] ?? 0)) caughtUpWithout = true;
+        }
+        if (holds) continue;
+        if (owners.length === 0 || caughtUpWithout || Date.now() >= deadline) lacking.push(partition);
+        else next.push(partition);
+      }
+      if (next.length === 0) return lacking.sort((a, b) => a - b);
+      undecided = next;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(200, deadline - Date.now()))));
+    }
   }
 
   /** Every partition has a ready owner somewhere. */

@@ -4,7 +4,7 @@
  * A partition with no live owner fails the read with `JADE_ERR_NO_OWNER`: never silently partial results.
  */
 import { jadeError, isJadeError } from '../errors';
-import type { ShardHost } from '../node/shard-host';
+import type { PartitionStatus, ShardHost } from '../node/shard-host';
 import type { ShardReads } from '../node/shard-reads';
 
 export interface ShardRouter {
@@ -28,6 +28,19 @@ export interface ShardRouter {
    * and awaits no erasure of that name.
    */
   partitionsAwaitingErasure(name: string, ends: readonly number[]): Promise<number>;
+  /**
+   * Partitions that may lack the create marker of incarnation `incarnation` of `name`, in order: those whose owners
+   * do not report holding it. A partition one owner reports holding it has the marker in its log for good (marker
+   * keys are unique, so compaction never removes a live database's markers). One counts as lacking it once an owner
+   * that has applied the log up to `ends` does not hold it, or when no owner could say within `timeoutMs`: re-emitting
+   * a marker is always safe, writing into a partition without one is not.
+   */
+  partitionsLackingDatabase(name: string, incarnation: number, ends: readonly number[], timeoutMs: number): Promise<number[]>;
+}
+
+/** Whether a partition's status lists incarnation `incarnation` of `name` among the databases it holds. */
+export function holdsDatabase(status: Pick<PartitionStatus, 'databases'>, name: string, incarnation: number): boolean {
+  return status.databases.some((d) => d.name === name && d.incarnation === incarnation);
 }
 
 /** Every partition served by the shard host of this process (role `all`). */
@@ -65,5 +78,21 @@ export class LocalRouter implements ShardRouter {
       if (p === undefined || p.nextOffset < (ends[partition] ?? 0) || p.awaitingErasure.some((d) => d.name === name)) awaiting += 1;
     }
     return Promise.resolve(awaiting);
+  }
+
+  async partitionsLackingDatabase(name: string, incarnation: number, ends: readonly number[], timeoutMs: number): Promise<number[]> {
+    const statusOf = (partition: number): PartitionStatus | undefined => this.host.status().find((s) => s.partition === partition);
+    const lacking = await Promise.all(
+      Array.from({ length: this.partitions }, async (_, partition) => {
+        const before = statusOf(partition);
+        if (before === undefined) return true; // not owned here: nobody can say
+        if (holdsDatabase(before, name, incarnation)) return false;
+        // Not yet: it may only be behind the marker.
+        await this.host.waitForOffset(partition, ends[partition] ?? 0, timeoutMs).catch(() => undefined);
+        const after = statusOf(partition);
+        return after === undefined || !holdsDatabase(after, name, incarnation);
+      }),
+    );
+    return lacking.flatMap((lacks, partition) => (lacks ? [partition] : []));
   }
 }

@@ -62,9 +62,11 @@ export interface TopicSpec {
    * adds or raises one upgrades its topics) instead of stopping start-up. Every other difference stops it.
    */
   adjustable?: readonly string[];
+  /** Configs set when the topic is created but never compared with (or adjusted on) an existing topic. */
+  creationOnly?: readonly string[];
   /**
-   * Write a topic identity record (a UUID, key `TOPIC_IDENTITY_KEY`, partition 0) when creating the topic.
-   * Consistency tokens name it, so a token from a re-created topic is refused.
+   * Write a topic identity record (a UUID in partition 0, see `TOPIC_IDENTITY_KEY`) when creating the topic.
+   * Consistency tokens and snapshots name it, so a token or snapshot from a re-created topic is refused.
    */
   withIdentity?: boolean;
 }
@@ -72,7 +74,7 @@ export interface TopicSpec {
 export interface TopicInfo {
   name: string;
   partitions: number;
-  /** The UUID written at creation, if the topic has one. */
+  /** The UUID of the first identity record in partition 0 (see `TOPIC_IDENTITY_KEY`), if the topic has one. */
   identity?: string;
   configs: Record<string, string>;
 }
@@ -138,8 +140,44 @@ export interface Backbone {
   close(): Promise<void>;
 }
 
-/** Key of the topic identity record: reserved keys start with a NUL byte and can never be user ids. */
+/**
+ * Prefix of the keys of topic identity records: reserved keys start with a NUL byte and can never be user ids.
+ *
+ * The rule every reader applies (docs/architecture.md, "Topic identity"): **the identity of a topic is the value of
+ * the identity record with the lowest offset in partition 0.** It holds under compaction and concurrent starters
+ * because no identity record is ever superseded: each is written once, under a key of its own
+ * (`topicIdentityRecord`: this prefix, '/', the UUID it carries), and compaction removes only records that a later
+ * record of the same key supersedes. So the first identity record stays the first for the life of the topic, and
+ * every reader, before and after compaction, finds the same one.
+ *
+ * A starter that finds no identity (it created the topic, or the creator died before writing one) writes a candidate
+ * and then adopts whichever identity record is first in the log, its own or one a concurrent starter wrote before
+ * it. Candidates that lost stay in the log, unused: a few records at most, written only while a topic has none.
+ *
+ * Releases before 0.2 wrote the record under this prefix alone. Such a record is read by the same rule; nothing writes
+ * that key any more, so it is never superseded either. (Older starters that raced on one topic, with each other or
+ * with a newer one, may have left more than one record under it; the first is then lost to compaction, which is the
+ * defect this rule ends: such a topic's identity changes once, when the cleaner removes it.)
+ */
 export const TOPIC_IDENTITY_KEY = Buffer.from('\0topic-identity', 'utf8');
+
+/** Whether `key` is the key of a topic identity record (see `TOPIC_IDENTITY_KEY`). */
+export function isTopicIdentityKey(key: Uint8Array | null): boolean {
+  if (key === null || key.length < TOPIC_IDENTITY_KEY.length) return false;
+  if (!TOPIC_IDENTITY_KEY.equals(key.subarray(0, TOPIC_IDENTITY_KEY.length))) return false;
+  return key.length === TOPIC_IDENTITY_KEY.length || key[TOPIC_IDENTITY_KEY.length] === 0x2f; /* '/' */
+}
+
+/** A topic identity record carrying `identity`, under a key no other record has (see `TOPIC_IDENTITY_KEY`). */
+export function topicIdentityRecord(identity: string): ProduceRecord {
+  return { key: Buffer.concat([TOPIC_IDENTITY_KEY, Buffer.from(`/${identity}`, 'utf8')]), value: Buffer.from(identity, 'utf8'), partition: 0 };
+}
+
+/** The identity a record of partition 0 states, if it is an identity record (readers take the first in offset order). */
+export function identityOfRecord(record: { key: Uint8Array | null; value: Uint8Array | null }): string | undefined {
+  if (!isTopicIdentityKey(record.key) || record.value === null || record.value.length === 0) return undefined;
+  return Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength).toString('utf8');
+}
 
 /** A consumer group name private to one reader, for topics every process reads whole (catalog, security, cluster). */
 export function readerGroup(prefix: string, purpose: string): string {
@@ -162,11 +200,12 @@ export function recordSize(record: ProduceRecord): number {
   return size;
 }
 
-/** Compares a spec with what exists; returns the differences as text (empty when they agree), adjustable ones aside. */
+/** Compares a spec with what exists; returns the differences as text (empty when they agree), adjustable and creation-only ones aside. */
 export function topicDifferences(spec: TopicSpec, existing: TopicInfo): string[] {
   const diffs: string[] = [];
   if (existing.partitions !== spec.partitions) diffs.push(`partitions is ${existing.partitions}, expected ${spec.partitions}`);
   for (const [name, value] of Object.entries(spec.configs)) {
+    if ((spec.creationOnly ?? []).includes(name)) continue;
     const actual = existing.configs[name];
     if (actual !== undefined && actual !== value && !(spec.adjustable ?? []).includes(name)) diffs.push(`${name} is ${actual}, expected ${value}`);
   }
@@ -175,5 +214,5 @@ export function topicDifferences(spec: TopicSpec, existing: TopicInfo): string[]
 
 /** The adjustable configs of `spec` that an existing topic lacks or holds another value of. */
 export function configsToAdjust(spec: TopicSpec, existing: TopicInfo): string[] {
-  return (spec.adjustable ?? []).filter((name) => spec.configs[name] !== undefined && existing.configs[name] !== spec.configs[name]);
+  return (spec.adjustable ?? []).filter((name) => spec.configs[name] !== undefined && existing.configs[name] !== spec.configs[name] && !(spec.creationOnly ?? []).includes(name));
 }

@@ -21,10 +21,10 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { jadeError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import {
-  TOPIC_IDENTITY_KEY,
   configsToAdjust,
   recordSize,
   topicDifferences,
+  topicIdentityRecord,
   type Backbone,
   type ConsumeOptions,
   type ConsumedRecord,
@@ -164,7 +164,9 @@ export class EmbeddedBackbone implements Backbone {
     await this.meta.put(spec.name, meta);
     const state = this.openTopic(spec.name, meta);
     if (meta.identity !== undefined) {
-      await this.produce(spec.name, [{ key: TOPIC_IDENTITY_KEY, value: Buffer.from(meta.identity), partition: 0 }]);
+      // One process owns the log (its directory lock), so the identity kept with the topic is the only one written;
+      // the record in partition 0 follows the rule of `TOPIC_IDENTITY_KEY`, as a Kafka topic's does.
+      await this.produce(spec.name, [topicIdentityRecord(meta.identity)]);
     } else if (this.options.fsync) {
       await this.root.flushed;
     }

@@ -35,12 +35,13 @@ import type { ConnectionOptions } from 'node:tls';
 import { jadeError, isJadeError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import {
-  TOPIC_IDENTITY_KEY,
+  identityOfRecord,
   readerGroup,
   recordSize,
   toOffset,
   configsToAdjust,
   topicDifferences,
+  topicIdentityRecord,
   type Backbone,
   type ConsumeOptions,
   type ConsumedRecord,
@@ -173,9 +174,8 @@ export class KafkaBackbone implements Backbone {
       }
       // The broker answering the next metadata request may not know the new topic yet.
       await this.describeCreated(spec.name);
-      if (created && spec.withIdentity === true) {
-        await this.produce(spec.name, [{ key: TOPIC_IDENTITY_KEY, value: Buffer.from(randomUUID()), partition: 0 }]);
-      }
+      // A candidate, like any starter's that finds none: the first identity record in the log is the identity.
+      if (created && spec.withIdentity === true) await this.produce(spec.name, [topicIdentityRecord(randomUUID())]);
       this.topicCache.delete(spec.name);
       this.partitionCounts.delete(spec.name);
       existing = await this.describeCreated(spec.name);
@@ -268,6 +268,19 @@ export class KafkaBackbone implements Backbone {
       this.queue.push({ topic, records, partitions, acks: new Array<ProduceAck | undefined>(records.length), resolve, reject });
       void this.drain();
     });
+  }
+
+  /** How many brokers the cluster reports in its metadata (brokers that are down are not counted). */
+  async brokerCount(): Promise<number> {
+    this.assertOpen();
+    return (await this.admin.describeCluster()).brokers.length;
+  }
+
+  /** The fewest replicas any partition of an existing topic has. */
+  async replicationFactorOf(topic: string): Promise<number> {
+    this.assertOpen();
+    const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    return Math.min(...(metadata.topics[0]?.partitions ?? []).map((p) => p.replicas.length));
   }
 
   async endOffsets(topic: string): Promise<number[]> {
@@ -484,7 +497,7 @@ export class KafkaBackbone implements Backbone {
     this.producerConnected = false;
   }
 
-  /** Reads the first identity record of partition 0, if any. */
+  /** The identity of a topic: the value of the first identity record in partition 0, if any (see `TOPIC_IDENTITY_KEY`). */
   private async readIdentity(topic: string): Promise<string | undefined> {
     const offsets = await this.admin.fetchTopicOffsets(topic);
     const p0 = offsets.find((o) => o.partition === 0);
@@ -500,9 +513,7 @@ export class KafkaBackbone implements Backbone {
       onBatch: (batch) => {
         if (batch.partition !== 0) return Promise.resolve();
         for (const record of batch.records) {
-          if (identity === undefined && record.key?.equals(TOPIC_IDENTITY_KEY) === true && record.value !== null) {
-            identity = record.value.toString('utf8');
-          }
+          identity ??= identityOfRecord(record);
           if (record.offset >= end - 1) reachedEnd = true;
         }
         if (identity !== undefined) reachedEnd = true;
@@ -519,11 +530,12 @@ export class KafkaBackbone implements Backbone {
   }
 
   /**
-   * A topic created by a process that died before writing its identity gets one now. Readers take the first
-   * identity record in partition 0, so two processes doing this at once still agree.
+   * A topic with no identity yet (its creator died before writing one, or another starter's is not visible yet) gets
+   * a candidate, and the first identity record in partition 0 is adopted: processes doing this at once agree, and,
+   * since every candidate has a key of its own, compaction can never remove the first one (see `TOPIC_IDENTITY_KEY`).
    */
   private async adoptIdentity(topic: string, info: TopicInfo): Promise<TopicInfo> {
-    await this.produce(topic, [{ key: TOPIC_IDENTITY_KEY, value: Buffer.from(randomUUID()), partition: 0 }]);
+    await this.produce(topic, [topicIdentityRecord(randomUUID())]);
     this.topicCache.delete(topic);
     const identity = await this.readIdentity(topic);
     const adopted = { ...info, ...(identity === undefined ? {} : { identity }) };

@@ -233,11 +233,12 @@ export function parseVectorKey(key: string | Uint8Array): { database: string; id
   return { database, id };
 }
 
-/** The key of a database marker: a NUL byte, then `m/<database>/<incarnation>/<kind>`, unique per marker. */
 /**
- * The key of a marker. A marker written again (a create re-emitted after a gateway restart) carries a `copy` suffix
- * so that its key stays unique: under compaction a repeat with the same key would erase the original, which
- * precedes the database's records, and a replay would then meet those records before any create marker.
+ * The key of a database marker: a NUL byte, then `m/<database>/<incarnation>/<kind>`, unique per marker. A marker
+ * written again (a create re-emitted into a partition that may lack it, src/gateway/database-lifecycle.ts) carries a
+ * `copy` suffix so that its key stays unique: under compaction a repeat with the same key would erase the original,
+ * which precedes the database's records, and a replay would then meet those records before any create marker. Such
+ * keys are never removed while the database lives, so repeats must stay rare.
  */
 export function markerKey(database: string, incarnation: number, kind: MarkerKind, copy?: string): string {
   if (!isValidDatabaseName(database)) throw keyInvalid(`database name ${JSON.stringify(database)} does not match ${DATABASE_NAME_PATTERN.source}`);

@@ -30,6 +30,11 @@ export interface TopicLayout {
   partitions: number;
   replicationFactor: number;
   minInsyncReplicas: number;
+  /**
+   * Set `min.insync.replicas` on created topics only, never check it against existing ones: for a default derived from
+   * the brokers the cluster reports, which vary (src/config/replication.ts). @default false
+   */
+  minInsyncCreationOnly?: boolean;
   /** How long tombstones survive compaction on the vectors topic. */
   deleteRetentionMs: number;
   /** How long a record of the vectors topic stays uncompacted (see config `minCompactionLagMs`). @default 0 */
@@ -55,6 +60,7 @@ export function topicSpecs(prefix: string, layout: TopicLayout): Record<keyof To
     replicationFactor: layout.replicationFactor,
     configs,
     withIdentity,
+    ...(layout.minInsyncCreationOnly === true ? { creationOnly: ['min.insync.replicas'] } : {}),
   });
   return {
     vectors: {
@@ -83,6 +89,7 @@ export async function ensureTopics(
     defaultPartitions: number;
     replicationFactor: number;
     minInsyncReplicas: number;
+    minInsyncCreationOnly?: boolean;
     deleteRetentionMs: number;
     minCompactionLagMs?: number;
   },
@@ -99,6 +106,7 @@ export async function ensureTopics(
     partitions: existing?.partitions ?? settings.partitions ?? settings.defaultPartitions,
     replicationFactor: settings.replicationFactor,
     minInsyncReplicas: settings.minInsyncReplicas,
+    ...(settings.minInsyncCreationOnly === undefined ? {} : { minInsyncCreationOnly: settings.minInsyncCreationOnly }),
     deleteRetentionMs: settings.deleteRetentionMs,
     ...(settings.minCompactionLagMs === undefined ? {} : { minCompactionLagMs: settings.minCompactionLagMs }),
   });

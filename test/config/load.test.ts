@@ -28,11 +28,18 @@ describe('loadConfig', () => {
     });
     expect(config.httpPort).toBe(9000);
     expect(config.kafkaBrokers).toEqual(['a:1', 'b:2', 'c:3']);
-    expect(config.kafkaReplicationFactor).toBe(3);
-    expect(config.kafkaMinInsyncReplicas).toBe(2);
+    // Decided at start-up from the brokers the cluster reports, not from the bootstrap list (src/log/topics.ts).
+    expect(config.kafkaReplicationFactor).toBeUndefined();
+    expect(config.kafkaMinInsyncReplicas).toBeUndefined();
     expect(config.partitions).toBe(6);
     expect(config.defaultPartitions).toBe(6);
     expect(config.embeddedFsync).toBe(false);
+  });
+
+  it('takes an explicit replication factor whatever the length of the bootstrap list (one address may reach many brokers)', () => {
+    const config = loadConfig({ env: { JADE_KAFKA_BROKERS: 'a:1', JADE_KAFKA_REPLICATION_FACTOR: '3' } });
+    expect(config.kafkaReplicationFactor).toBe(3);
+    expect(config.kafkaMinInsyncReplicas).toBeUndefined();
   });
 
   it('lets the environment win over the file, and overrides over both', () => {
@@ -48,8 +55,8 @@ describe('loadConfig', () => {
     [{ JADE_HTTP_PORT: '70000' }, /httpPort \(JADE_HTTP_PORT\) must be <= 65535/],
     [{ JADE_ROLE: 'leader' }, /role \(JADE_ROLE\)/],
     [{ JADE_KAFKA_BROKERS: 'nohostport' }, /kafkaBrokers \(JADE_KAFKA_BROKERS\)/],
-    [{ JADE_KAFKA_BROKERS: 'a:1', JADE_KAFKA_REPLICATION_FACTOR: '3' }, /only 1 broker/],
-    [{ JADE_KAFKA_BROKERS: 'a:1,b:2,c:3', JADE_KAFKA_MIN_INSYNC_REPLICAS: '4' }, /above the replication factor/],
+    [{ JADE_KAFKA_BROKERS: 'a:1', JADE_KAFKA_REPLICATION_FACTOR: '3', JADE_KAFKA_MIN_INSYNC_REPLICAS: '4' }, /above the replication factor 3/],
+    [{ JADE_KAFKA_MIN_INSYNC_REPLICAS: '2' }, /above the replication factor 1/],
     [{ JADE_EMBEDDED_FSYNC: 'maybe' }, /JADE_EMBEDDED_FSYNC must be true or false/],
   ])('refuses %j with a message naming the key', (env, message) => {
     expect(() => loadConfig({ env })).toThrow(message);

@@ -2,7 +2,8 @@
  * The backbone contract: one suite, run unchanged against the embedded log (unit tests) and a real Kafka broker
  * (integration tests). Whatever the rest of the system assumes about the log is asserted here.
  */
-import type { Backbone, ConsumedRecord, ConsumerHandle, TopicSpec } from '../../src/log/backbone';
+import { randomUUID } from 'node:crypto';
+import { TOPIC_IDENTITY_KEY, type Backbone, type ConsumedRecord, type ConsumerHandle, type TopicSpec } from '../../src/log/backbone';
 import { partitionForKey } from '../../src/log/murmur2';
 import { expectJadeError, randomName, waitFor } from '../helpers/wait';
 
@@ -264,6 +265,29 @@ export function describeBackboneContract(name: string, makeTarget: () => Promise
       expect(Math.max(...perKey.values())).toBe(1);
       // Offsets are kept: the end offsets did not move.
       expect(ends.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3 * 200 + 20);
+    }, 3 * timeoutMs);
+
+    it('keeps one topic identity through a racing starter’s duplicate identity record and compaction', async () => {
+      const spec: TopicSpec = { ...topicSpec(2, { 'cleanup.policy': 'compact', 'delete.retention.ms': '86400000', ...target.compactionConfigs }), withIdentity: true };
+      delete spec.configs['retention.ms'];
+      const created = await backbone.ensureTopic(spec);
+      // A second starter that found no identity wrote its own, as releases before 0.2 did, under the bare key.
+      await backbone.produce(spec.name, [{ key: TOPIC_IDENTITY_KEY, value: Buffer.from(randomUUID()), partition: 0 }]);
+      // Superseded records in partition 0, so that compaction has work there (and the Kafka hook waits for it).
+      for (const version of [1, 2]) await backbone.produce(spec.name, [{ key: Buffer.from('x'), value: Buffer.from(`x@${version}`), partition: 0 }]);
+      /** The identity as a reader of the log finds it: the identity record with the lowest offset in partition 0. */
+      const firstInLog = async (): Promise<string | undefined> => {
+        const read = await readUntil(backbone, spec.name, randomName(`${target.prefix}-id`), await backbone.endOffsets(spec.name));
+        const record = read.get(0)!.find((r) => r.key !== null && r.key.subarray(0, TOPIC_IDENTITY_KEY.length).equals(TOPIC_IDENTITY_KEY));
+        return record?.value?.toString('utf8');
+      };
+      expect((await backbone.ensureTopic(spec)).identity).toBe(created.identity);
+      expect(await firstInLog()).toBe(created.identity);
+
+      await target.compact(spec.name);
+      expect((await backbone.ensureTopic(spec)).identity).toBe(created.identity);
+      expect((await backbone.describeTopic(spec.name))?.identity).toBe(created.identity);
+      expect(await firstInLog()).toBe(created.identity);
     }, 3 * timeoutMs);
 
     it('refuses a record larger than the limit before producing anything', async () => {

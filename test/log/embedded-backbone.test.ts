@@ -102,6 +102,18 @@ describe('embedded log on disk', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('sets creation-only configs on a new topic and neither checks nor changes them on an existing one', async () => {
+    const dir = tempDir();
+    const backbone = EmbeddedBackbone.open({ dir });
+    await backbone.ensureTopic({ name: 't', partitions: 1, replicationFactor: 1, configs: { 'min.insync.replicas': '1' } });
+    const spec = { name: 't', partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' }, creationOnly: ['min.insync.replicas'] };
+    expect((await backbone.ensureTopic(spec)).configs['min.insync.replicas']).toBe('1');
+    expect((await backbone.ensureTopic({ ...spec, name: 'u' })).configs['min.insync.replicas']).toBe('2');
+    await expectJadeError(backbone.ensureTopic({ ...spec, creationOnly: [] }), 'JADE_ERR_CONFIG_TOPIC_MISMATCH');
+    await backbone.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses calls after close', async () => {
     const dir = tempDir();
     const backbone = EmbeddedBackbone.open({ dir });

@@ -6,11 +6,13 @@ import { loadConfig } from '../../src/config/load';
 import { EmbeddedBackbone } from '../../src/log/embedded-backbone';
 import { RecordCodec } from '../../src/log/codec';
 import { partitionForKey } from '../../src/log/murmur2';
-import { vectorKey, type DatabaseDefinition } from '../../src/log/records';
+import { markerKey, vectorKey, type DatabaseDefinition } from '../../src/log/records';
 import { ensureTopics } from '../../src/log/topics';
 import { silentLogger } from '../../src/logger';
 import { DatabaseLifecycle } from '../../src/gateway/database-lifecycle';
+import { LocalRouter } from '../../src/gateway/router';
 import { IndexNode } from '../../src/node/index-node';
+import { readUntil } from '../contract/backbone-contract';
 import { waitFor } from '../helpers/wait';
 
 const codec = RecordCodec.load();
@@ -130,6 +132,64 @@ describe('re-emitted create markers', () => {
     let total = 0;
     for (let p = 0; p < P; p++) total += await node.reads.count(p, 'docs', undefined, { minOffset: ends[p] ?? 0 });
     expect(total).toBe(150);
+    await node.stop();
+    await catalog.stop();
+    await backbone.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('go only into the partitions a create that failed part-way left without one, and nowhere once all have one', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jade-remark-'));
+    const P = 3;
+    const config = loadConfig({ env: {}, overrides: { dataDir: dir, partitions: P, shardThreads: 0, logLevel: 'silent' } });
+    const backbone = EmbeddedBackbone.open({ dir: path.join(dir, 'log') });
+    const topics = await ensureTopics(backbone, { topicPrefix: 'jade', partitions: P, defaultPartitions: P, replicationFactor: 1, minInsyncReplicas: 1, deleteRetentionMs: config.deleteRetentionMs });
+    const catalog = new CatalogReader({ backbone, codec, topic: topics.names.databases, groupPrefix: 'jade' });
+    await catalog.start();
+    // The catalog record of a create, then its marker in partition 0 only: the gateway stopped there.
+    const [created] = await backbone.produce(topics.names.databases, [
+      { key: Buffer.from('docs'), value: codec.encode({ type: 'database-event', eventType: 'create', name: 'docs', definition: definition('docs'), requestId: null, timestampMs: Date.now() }) },
+    ]);
+    await catalog.waitFor(created!.offset + 1);
+    const incarnation = created!.offset;
+    await backbone.produce(topics.names.vectors, [
+      {
+        key: Buffer.from(markerKey('docs', incarnation, 'create')),
+        value: codec.encode({ type: 'database-marker', kind: 'create', database: 'docs', incarnation, definition: definition('docs') }),
+        partition: 0,
+      },
+    ]);
+    const node = await IndexNode.start({ config, backbone, codec, topics, logger: silentLogger, serveInternalApi: false, catalog });
+    const router = new LocalRouter(node.host, node.reads, P);
+    const restartedGateway = (): DatabaseLifecycle =>
+      new DatabaseLifecycle({
+        backbone,
+        codec,
+        catalog,
+        topics: topics.names,
+        partitions: P,
+        partitionsLackingMarker: (name, inc, ends) => router.partitionsLackingDatabase(name, inc, ends, 5_000),
+      });
+    const createMarkers = async (): Promise<number[]> => {
+      const read = await readUntil(backbone, topics.names.vectors, `markers-${Math.random()}`, await backbone.endOffsets(topics.names.vectors));
+      return [...read.values()].map((records) => records.filter((r) => r.key !== null && r.key.toString('utf8').startsWith('\0m/docs/')).length);
+    };
+
+    await restartedGateway().writable('docs');
+    expect(await createMarkers()).toEqual([1, 1, 1]);
+    const records = Array.from({ length: 60 }, (_, i) => ({
+      key: Buffer.from(vectorKey('docs', `v${i}`)),
+      value: codec.encode({ type: 'vector-upsert', database: 'docs', id: `v${i}`, values: Float32Array.from([i, 1, 1, 1]), metadata: null }),
+    }));
+    await backbone.produce(topics.names.vectors, records);
+    const ends = await backbone.endOffsets(topics.names.vectors);
+    let total = 0;
+    for (let p = 0; p < P; p++) total += await node.reads.count(p, 'docs', undefined, { minOffset: ends[p] ?? 0 });
+    expect(total).toBe(60);
+    // Every partition holds it now: the next gateway to start writes no marker at all.
+    await restartedGateway().writable('docs');
+    expect(await createMarkers()).toEqual([1, 1, 1]);
+
     await node.stop();
     await catalog.stop();
     await backbone.close();

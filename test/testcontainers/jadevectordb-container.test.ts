@@ -113,7 +113,9 @@ describe('JadeVectorDbContainer configuration', () => {
   it('runs on Kafka when given brokers (a network alias on a shared network), and back on the embedded log', () => {
     const container = new JadeVectorDbContainer().withNetworkMode('jade-it').withNetworkAliases('jade').withKafka('kafka-0:9092, kafka-1:9092');
     expect(envOf(container).JADE_KAFKA_BROKERS).toBe('kafka-0:9092,kafka-1:9092');
-    expect(container.getJadeConfig()).toMatchObject({ kafkaBrokers: ['kafka-0:9092', 'kafka-1:9092'], kafkaReplicationFactor: 1, role: 'all' });
+    expect(container.getJadeConfig()).toMatchObject({ kafkaBrokers: ['kafka-0:9092', 'kafka-1:9092'], role: 'all' });
+    // Decided at start-up from the brokers the cluster reports (src/config/replication.ts).
+    expect(container.getJadeConfig().kafkaReplicationFactor).toBeUndefined();
     expect(state(container).networkMode).toBe('jade-it');
     expect(state(container).networkAliases).toEqual(['jade']);
     container.withKafka(['kafka:9092']);
