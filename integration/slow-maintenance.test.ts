@@ -14,11 +14,12 @@ import { DatabaseLifecycle } from '../src/gateway/database-lifecycle';
 import type { ConsumedRecord } from '../src/log/backbone';
 import { RecordCodec } from '../src/log/codec';
 import { KafkaBackbone } from '../src/log/kafka-backbone';
-import { vectorKey, type DatabaseEventRecord } from '../src/log/records';
+import { vectorKey } from '../src/log/records';
 import { ensureTopics } from '../src/log/topics';
 import { silentLogger } from '../src/logger';
 import { IndexNode } from '../src/node/index-node';
-import { InProcessShardRuntime, type ApplyOptions, type OpenShardRequest, type ShardRuntime, type ShardSearch } from '../src/node/shard-runtime';
+import { InProcessShardRuntime, type ApplyOptions, type OpenShardRequest } from '../src/node/shard-runtime';
+import { ForwardingShardRuntime } from '../test/helpers/forwarding-runtime';
 import { randomName, waitFor } from '../test/helpers/wait';
 import { testBrokers } from './harness/env';
 
@@ -26,18 +27,17 @@ const P = 4;
 const SESSION_TIMEOUT_MS = 6_000;
 
 /** Counts opens (a re-open means the partition was taken away and given back), overlapping applies, slow snapshots. */
-class ObservedRuntime implements ShardRuntime {
+class ObservedRuntime extends ForwardingShardRuntime {
   opens = 0;
   inFlight = 0;
   maxInFlight = 0;
   slowSnapshots = 0;
-  constructor(private readonly inner: ShardRuntime) {}
 
-  open(request: OpenShardRequest) {
+  override open(request: OpenShardRequest) {
     this.opens += 1;
     return this.inner.open(request);
   }
-  async apply(partition: number, records: ConsumedRecord[], options: ApplyOptions) {
+  override async apply(partition: number, records: ConsumedRecord[], options: ApplyOptions) {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
@@ -48,43 +48,13 @@ class ObservedRuntime implements ShardRuntime {
       this.inFlight -= 1;
     }
   }
-  async snapshotParts(partition: number, storeFile: string, indexDir: string) {
+  override async snapshotParts(partition: number, storeFile: string, indexDir: string) {
     // The first snapshot takes longer than the session timeout.
     if (this.slowSnapshots === 0) {
       this.slowSnapshots += 1;
       await new Promise((resolve) => setTimeout(resolve, SESSION_TIMEOUT_MS + 3_000));
     }
     return this.inner.snapshotParts(partition, storeFile, indexDir);
-  }
-  applyCatalog(offset: number, event: DatabaseEventRecord | null) {
-    return this.inner.applyCatalog(offset, event);
-  }
-  search(partition: number, database: string, search: ShardSearch) {
-    return this.inner.search(partition, database, search);
-  }
-  get(partition: number, database: string, ids: string[]) {
-    return this.inner.get(partition, database, ids);
-  }
-  scroll(partition: number, database: string, options: { after?: string; limit: number; filter?: unknown }) {
-    return this.inner.scroll(partition, database, options);
-  }
-  count(partition: number, database: string, filter?: unknown) {
-    return this.inner.count(partition, database, filter);
-  }
-  databases(partition: number) {
-    return this.inner.databases(partition);
-  }
-  erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }) {
-    return this.inner.erasureIds(partition, incarnation, options);
-  }
-  pendingRepairs(partition: number, limit: number) {
-    return this.inner.pendingRepairs(partition, limit);
-  }
-  close(partition: number) {
-    return this.inner.close(partition);
-  }
-  shutdown() {
-    return this.inner.shutdown();
   }
 }
 

@@ -7,21 +7,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConsumedRecord } from '../../src/log/backbone';
-import type { DatabaseEventRecord } from '../../src/log/records';
 import { Gateway } from '../../src/gateway/gateway';
-import { InProcessShardRuntime, type OpenShardRequest, type ShardRuntime, type ShardSearch } from '../../src/node/shard-runtime';
+import { InProcessShardRuntime, type ApplyOptions, type ShardRuntime } from '../../src/node/shard-runtime';
+import { ForwardingShardRuntime } from '../helpers/forwarding-runtime';
 import { seededRandom } from '../helpers/vectors';
 import { call, expectError, ok, startTestServer, type Hit, type TestServer, type WriteReply } from './helpers';
 
 /** A shard runtime whose `apply` waits `delayMs` first, as a busy or slow index node would. */
-class SlowApplyRuntime implements ShardRuntime {
+class SlowApplyRuntime extends ForwardingShardRuntime {
   applies = 0;
   private readonly waiting = new Set<() => void>();
 
   constructor(
-    private readonly inner: ShardRuntime,
+    inner: ShardRuntime,
     public delayMs: number,
-  ) {}
+  ) {
+    super(inner);
+  }
 
   /** No more delays, and the applies waiting now go ahead (so a stop need not wait them out). */
   release(): void {
@@ -29,7 +31,7 @@ class SlowApplyRuntime implements ShardRuntime {
     for (const done of [...this.waiting]) done();
   }
 
-  async apply(partition: number, records: ConsumedRecord[], options: { catalogComplete: boolean }) {
+  override async apply(partition: number, records: ConsumedRecord[], options: ApplyOptions) {
     if (this.delayMs > 0) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
@@ -43,42 +45,6 @@ class SlowApplyRuntime implements ShardRuntime {
     }
     this.applies += 1;
     return this.inner.apply(partition, records, options);
-  }
-  applyCatalog(offset: number, event: DatabaseEventRecord | null) {
-    return this.inner.applyCatalog(offset, event);
-  }
-  open(request: OpenShardRequest) {
-    return this.inner.open(request);
-  }
-  search(partition: number, database: string, search: ShardSearch) {
-    return this.inner.search(partition, database, search);
-  }
-  get(partition: number, database: string, ids: string[]) {
-    return this.inner.get(partition, database, ids);
-  }
-  scroll(partition: number, database: string, options: { after?: string; limit: number; filter?: unknown }) {
-    return this.inner.scroll(partition, database, options);
-  }
-  count(partition: number, database: string, filter?: unknown) {
-    return this.inner.count(partition, database, filter);
-  }
-  databases(partition: number) {
-    return this.inner.databases(partition);
-  }
-  erasureIds(partition: number, incarnation: number, options: { after?: string; limit: number }) {
-    return this.inner.erasureIds(partition, incarnation, options);
-  }
-  pendingRepairs(partition: number, limit: number) {
-    return this.inner.pendingRepairs(partition, limit);
-  }
-  snapshotParts(partition: number, storeFile: string, indexDir: string) {
-    return this.inner.snapshotParts(partition, storeFile, indexDir);
-  }
-  close(partition: number) {
-    return this.inner.close(partition);
-  }
-  shutdown() {
-    return this.inner.shutdown();
   }
 }
 
