@@ -242,11 +242,7 @@ export class Gateway {
     const problems = ids.map((id, i) => [i, invalidIdReason(id)] as const).filter(([, p]) => p !== null);
     if (problems.length > 0) throw jadeError('JADE_ERR_VECTOR_INVALID', [problems.slice(0, 20).map(([i, p]) => `item ${i}: ${p}`).join('; ')]);
     const minOffsets = await this.minOffsets(consistency);
-    const byPartition = new Map<number, string[]>();
-    for (const id of ids) {
-      const p = partitionForKey(vectorKey(live.name, id), this.partitions);
-      byPartition.set(p, [...(byPartition.get(p) ?? []), id]);
-    }
+    const byPartition = idsByPartition(live.name, ids, this.partitions);
     const found = new Map<string, ShardVector>();
     await Promise.all(
       [...byPartition].map(async ([partition, partIds]) => {
@@ -424,6 +420,18 @@ export class Gateway {
   private readOptions(minOffsets: number[] | undefined, partition: number): ReadOptions {
     return minOffsets === undefined ? {} : { minOffset: minOffsets[partition] ?? 0, timeoutMs: this.options.limits.consistencyTimeoutMs };
   }
+}
+
+/** Distinct ids grouped by the partition of their key, in linear time (a batch-get may name 100,000 ids). */
+export function idsByPartition(database: string, ids: readonly string[], partitions: number): Map<number, string[]> {
+  const byPartition = new Map<number, string[]>();
+  for (const id of new Set(ids)) {
+    const p = partitionForKey(vectorKey(database, id), partitions);
+    const group = byPartition.get(p);
+    if (group === undefined) byPartition.set(p, [id]);
+    else group.push(id);
+  }
+  return byPartition;
 }
 
 function view(db: DatabaseIncarnation): DatabaseView {
