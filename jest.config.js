@@ -1,4 +1,8 @@
-/** Projects: `unit` (fast, no services), `browser` (headless Chromium) and `integration` (a real Kafka broker, picked by globalSetup). */
+/**
+ * Projects: `unit` (fast, no services), `history` (the history checker on the embedded log: long, and run without
+ * coverage, whose instrumentation would slow it several times), `browser` (headless Chromium) and `integration` (a
+ * real Kafka broker, picked by globalSetup).
+ */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 // These packages ship only as ES modules (content-disposition 3 under @fastify/static, cookie 1 under fastify's inject). Node loads them with
 // require(esm); Jest's own module loader cannot before Node 24.9, so Jest compiles that one package to CommonJS.
@@ -22,7 +26,14 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '-browser\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '-browser\\.test\\.ts$', '<rootDir>/test/history/'],
+    },
+    {
+      displayName: 'history',
+      testEnvironment: 'node',
+      transform,
+      transformIgnorePatterns,
+      testMatch: ['<rootDir>/test/history/**/*.test.ts'],
     },
     {
       // The web console in headless Chromium, against a real server in the test process.
