@@ -11,7 +11,7 @@ import { waitFor } from '../helpers/wait';
 import type { HistoryTarget, TargetReply } from './histories';
 
 /** Small snapshot intervals, so warm restarts resume from snapshots taken mid-history. */
-const OVERRIDES = { minCompactionLagMs: 0, snapshotEveryRecords: 40, consistencyTimeoutMs: 20_000, embeddedFsync: false };
+const OVERRIDES = { minCompactionLagMs: 0, snapshotEveryRecords: 40, consistencyTimeoutMs: 20_000, embeddedFsync: false, auditLevel: 'off' as const };
 
 export class EmbeddedTargets {
   private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jade-history-'));
