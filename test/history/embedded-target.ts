@@ -29,10 +29,18 @@ export class EmbeddedTargets {
         return { status: reply.status, body: reply.body };
       },
       compact: async (): Promise<void> => {
-        // Compaction runs only past min.compaction.lag.ms, by when replica group 0 has settled every id: wait for that.
+        // Compaction runs only past min.compaction.lag.ms, by when every record has been applied and replica group 0
+        // has settled every id: wait for that. (The lag a host reports trails the log's end by up to a poll.)
         const server = this.running();
-        await waitFor(() => server.server.node!.host.status().every((p) => p.lag === 0 && p.unsettled === 0), { timeoutMs: 20_000, what: 'every id settled' });
-        await (server.server.foundation.backbone as EmbeddedBackbone).compactNow();
+        const { backbone, topics } = server.server.foundation;
+        await waitFor(
+          async () => {
+            const ends = await backbone.endOffsets(topics.names.vectors);
+            return server.server.node!.host.status().every((p) => p.nextOffset >= (ends[p.partition] ?? 0) && p.unsettled === 0);
+          },
+          { timeoutMs: 20_000, what: 'every record applied and every id settled' },
+        );
+        await (backbone as EmbeddedBackbone).compactNow();
       },
       restart: async ({ cold }): Promise<void> => {
         await this.running().stop({ keepDir: true });
