@@ -132,7 +132,7 @@ describe('encryption at rest: a byte search of every place data lands', () => {
         const got = await gateway.get('secrets', content.vectors.map((v) => v.id), 'strong');
         expect(got).toHaveLength(COUNT);
         expect(got[0]).toMatchObject({ id: content.vectors[0]!.id, values: content.vectors[0]!.values, metadata: content.patched });
-        expect(got[5]).toMatchObject(content.vectors[5]);
+        expect(got[5]).toMatchObject(content.vectors[5]!);
         await waitFor(() => server.node!.host.status().every((p) => p.lastSnapshotOffset !== undefined), { what: 'snapshots', timeoutMs: 30_000 });
       } finally {
         await server.stop(); // snapshots every partition at its last offset

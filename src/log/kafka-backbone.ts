@@ -1,7 +1,7 @@
 /**
  * The production backbone: Apache Kafka through KafkaJS.
  *
- * What KafkaJS lacks, and how this module works with it (DESIGN.md):
+ * What KafkaJS lacks, and how this module works with it (docs/architecture.md, "Why Kafka"):
  * - No manual assignment, eager rebalances: assignments come from the `GROUP_JOIN` event; partitions are paused
  *   while `onAssign` decides their start offsets, then sought and resumed. Auto-commit is off: offsets belong to
  *   snapshots. A seek issued on `GROUP_JOIN` can race the first fetch (kafkajs#1363), so every partition starts

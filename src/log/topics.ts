@@ -1,5 +1,5 @@
 /**
- * The topics JadeVectorDB uses (DESIGN.md, "Topics"), named after the configured prefix so deployments and
+ * The topics JadeVectorDB uses (docs/architecture.md), named after the configured prefix so deployments and
  * tests can share brokers. The program creates them itself with explicit partitions, replication and configs.
  */
 import { jadeError } from '../errors';

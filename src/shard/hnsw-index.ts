@@ -40,7 +40,7 @@ export interface VectorIndexParams {
   efConstruction?: number;
   /**
    * Candidate list size while searching, unless a search says otherwise (never below k). 64 gives recall@10 of about
-   * 0.99 on 100k clustered 128-d vectors at M=16 (docs/DESIGN measurements) for ~6,000 QPS per thread.
+   * 0.99 on 100k clustered 128-d vectors at M=16 (measured on 2-core machines, see docs/benchmarks.md) for ~6,000 QPS per thread.
    * @default 64
    */
   efSearch?: number;

@@ -1,6 +1,6 @@
 /**
  * The state of one shard (one partition of the vectors topic), as a function of the prefix of the partition it
- * has applied plus the catalog (DESIGN.md, invariant 1).
+ * has applied plus the catalog (docs/architecture.md, invariant 1).
  *
  * For each database incarnation whose create marker precedes the applied prefix: an HNSW index, an id <-> label
  * map, and the vectors with their metadata in the live store. Records are applied strictly in offset order;
